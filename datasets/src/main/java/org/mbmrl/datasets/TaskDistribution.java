@@ -1,0 +1,60 @@
+package org.mbmrl.datasets;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.mbmrl.datasets.family.TaskFamilies;
+import org.mbmrl.datasets.family.TaskFamily;
+
+/**
+ * A seeded distribution of tasks of one family with {@code train}, {@code test} and
+ * {@code ood} splits. Task ids are contiguous: train tasks first, then test, then ood. Each
+ * task is a pure function of (seed, task id), so any executor can rebuild any task.
+ */
+public record TaskDistribution(String family, int trainTasks, int testTasks, int oodTasks, long seed) {
+
+    public TaskDistribution {
+        TaskFamilies.byName(family);
+        if (trainTasks < 1) {
+            throw new IllegalArgumentException("train_tasks must be >= 1; got " + trainTasks);
+        }
+        if (testTasks < 0) {
+            throw new IllegalArgumentException("test_tasks must be >= 0; got " + testTasks);
+        }
+        if (oodTasks < 0) {
+            throw new IllegalArgumentException("ood_tasks must be >= 0; got " + oodTasks);
+        }
+    }
+
+    public int totalTasks() {
+        return trainTasks + testTasks + oodTasks;
+    }
+
+    /** The split task {@code taskId} belongs to. */
+    public Split splitOf(long taskId) {
+        if (taskId < 0 || taskId >= totalTasks()) {
+            throw new IllegalArgumentException("task id " + taskId + " is outside [0, " + totalTasks() + ")");
+        }
+        if (taskId < trainTasks) {
+            return Split.TRAIN;
+        }
+        return taskId < trainTasks + testTasks ? Split.TEST : Split.OOD;
+    }
+
+    /** The task with id {@code taskId}. */
+    public TaskSpec task(long taskId) {
+        Split split = splitOf(taskId);
+        TaskFamily f = TaskFamilies.byName(family);
+        double[] params = f.sampleParameters(split, new SplittableRandom(Seeds.derive(seed, Seeds.STREAM_PARAMETERS, taskId)));
+        return new TaskSpec(taskId, family, split, params, Seeds.derive(seed, Seeds.STREAM_EPISODES, taskId));
+    }
+
+    /** All tasks, in id order. */
+    public List<TaskSpec> tasks() {
+        List<TaskSpec> all = new ArrayList<>(totalTasks());
+        for (long id = 0; id < totalTasks(); id++) {
+            all.add(task(id));
+        }
+        return all;
+    }
+}

@@ -1,0 +1,166 @@
+package org.mbmrl.datasets.family;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import org.mbmrl.datasets.Split;
+
+/**
+ * A torque-limited pendulum: a point mass {@code m} on a massless rod of length {@code l}
+ * with viscous damping {@code b} at the joint, driven by a torque {@code u}:
+ *
+ * <pre>  m l^2 th'' = u - b th' - m g l sin(th)</pre>
+ *
+ * with {@code th = 0} hanging down. Integrated by classic fourth-order Runge-Kutta with
+ * {@link #SUBSTEPS} substeps per control period {@link #DT}. The observation is
+ * {@code (cos th, sin th, th')}, as in Gymnasium's pendulum; the reward is the swing-up
+ * reward {@code -(angle from upright^2 + 0.1 th'^2 + 0.001 u^2)}.
+ *
+ * <p>Tasks vary mass, length and damping. {@code train}/{@code test}: m in [0.5, 1.5] kg,
+ * l in [0.5, 1.5] m, b in [0, 0.2]; {@code ood}: heavier and longer, m in [2, 3] kg,
+ * l in [1.6, 2.0] m, same damping range.
+ */
+public final class Pendulum implements TaskFamily {
+    public static final String NAME = "pendulum";
+    public static final double DT = 0.05;
+    public static final int SUBSTEPS = 2;
+    public static final double GRAVITY = 9.81;
+    public static final double MAX_TORQUE = 2.0;
+    static final double MAX_SPEED = 8.0;
+
+    private static final List<String> PARAMETERS = List.of("mass", "length", "damping");
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public int observationDim() {
+        return 3;
+    }
+
+    @Override
+    public int actionDim() {
+        return 1;
+    }
+
+    @Override
+    public double[] actionBound() {
+        return new double[] {MAX_TORQUE};
+    }
+
+    @Override
+    public List<String> parameterNames() {
+        return PARAMETERS;
+    }
+
+    @Override
+    public double[] sampleParameters(Split split, SplittableRandom rng) {
+        double damping = uniform(rng, 0.0, 0.2);
+        return switch (split) {
+            case TRAIN, TEST -> new double[] {uniform(rng, 0.5, 1.5), uniform(rng, 0.5, 1.5), damping};
+            case OOD -> new double[] {uniform(rng, 2.0, 3.0), uniform(rng, 1.6, 2.0), damping};
+        };
+    }
+
+    @Override
+    public Simulator simulator(double[] parameters) {
+        if (parameters.length != 3) {
+            throw new IllegalArgumentException("pendulum takes 3 parameters (mass, length, damping); got " + parameters.length);
+        }
+        return new Sim(parameters[0], parameters[1], parameters[2]);
+    }
+
+    private static double uniform(SplittableRandom rng, double lo, double hi) {
+        return lo + (hi - lo) * rng.nextDouble();
+    }
+
+    /** Total mechanical energy m l^2 th'^2 / 2 + m g l (1 - cos th); conserved when u = b = 0. */
+    public static double energy(double mass, double length, double angle, double velocity) {
+        return 0.5 * mass * length * length * velocity * velocity + mass * GRAVITY * length * (1 - Math.cos(angle));
+    }
+
+    /** The simulator of one pendulum task; its state is public for physics tests. */
+    public static final class Sim implements Simulator {
+        private final double mass;
+        private final double length;
+        private final double damping;
+        private double angle;
+        private double velocity;
+
+        Sim(double mass, double length, double damping) {
+            if (!(mass > 0) || !(length > 0) || !(damping >= 0)) {
+                throw new IllegalArgumentException("pendulum needs mass > 0, length > 0, damping >= 0; got mass="
+                        + mass + ", length=" + length + ", damping=" + damping);
+            }
+            this.mass = mass;
+            this.length = length;
+            this.damping = damping;
+        }
+
+        @Override
+        public double[] reset(SplittableRandom rng) {
+            angle = -Math.PI + 2 * Math.PI * rng.nextDouble();
+            velocity = -1 + 2 * rng.nextDouble();
+            return observation();
+        }
+
+        /** Sets the state directly (tests, evaluation from a given state). */
+        public void setState(double angle, double velocity) {
+            this.angle = angle;
+            this.velocity = velocity;
+        }
+
+        public double angle() {
+            return angle;
+        }
+
+        public double velocity() {
+            return velocity;
+        }
+
+        @Override
+        public Step step(double[] action) {
+            double u = Math.max(-MAX_TORQUE, Math.min(MAX_TORQUE, action[0]));
+            double upright = wrap(angle - Math.PI);
+            double reward = -(upright * upright + 0.1 * velocity * velocity + 0.001 * u * u);
+            double h = DT / SUBSTEPS;
+            for (int i = 0; i < SUBSTEPS; i++) {
+                rk4(u, h);
+            }
+            return new Step(observation(), reward, false);
+        }
+
+        private void rk4(double u, double h) {
+            double th = angle;
+            double w = velocity;
+            double k1t = w;
+            double k1w = accel(th, w, u);
+            double k2t = w + 0.5 * h * k1w;
+            double k2w = accel(th + 0.5 * h * k1t, w + 0.5 * h * k1w, u);
+            double k3t = w + 0.5 * h * k2w;
+            double k3w = accel(th + 0.5 * h * k2t, w + 0.5 * h * k2w, u);
+            double k4t = w + h * k3w;
+            double k4w = accel(th + h * k3t, w + h * k3w, u);
+            angle = th + h / 6 * (k1t + 2 * k2t + 2 * k3t + k4t);
+            velocity = w + h / 6 * (k1w + 2 * k2w + 2 * k3w + k4w);
+        }
+
+        private double accel(double th, double w, double u) {
+            double inertia = mass * length * length;
+            return (u - damping * w - mass * GRAVITY * length * Math.sin(th)) / inertia;
+        }
+
+        private double[] observation() {
+            return new double[] {Math.cos(angle), Math.sin(angle), velocity};
+        }
+
+        private static double wrap(double a) {
+            double x = (a + Math.PI) % (2 * Math.PI);
+            if (x < 0) {
+                x += 2 * Math.PI;
+            }
+            return x - Math.PI;
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package org.mbmrl.workers.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Gradient and Hessian-vector product of the Gaussian MLP against central finite differences (double). */
+class GaussianMlpTest {
+
+    static INDArray randn(SplittableRandom rng, int rows, int cols, double scale) {
+        double[] d = new double[rows * cols];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = scale * (2 * rng.nextDouble() - 1);
+        }
+        return Nd4j.create(d, new long[] {rows, cols}, DataType.DOUBLE);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Activation.class)
+    void gradientMatchesCentralDifferences(Activation act) {
+        GaussianMlp m = new GaussianMlp(new MlpSpec(3, 2, 1, List.of(7, 5), act), DataType.DOUBLE);
+        SplittableRandom rng = new SplittableRandom(1);
+        INDArray theta = m.initialParameters(3);
+        theta.addi(randn(rng, 1, m.spec().parameterCount(), 0.1));
+        INDArray x = randn(rng, 9, 6, 1.0);
+        INDArray y = randn(rng, 9, 3, 1.0);
+        INDArray g = m.zeros();
+        double loss = m.lossAndGradient(theta, x, y, g);
+        assertEquals(m.loss(theta, x, y), loss, 1e-12);
+        double eps = 1e-6;
+        double maxErr = 0;
+        for (int i = 0; i < m.spec().parameterCount(); i++) {
+            double orig = theta.getDouble(0, i);
+            theta.putScalar(0, i, orig + eps);
+            double lp = m.loss(theta, x, y);
+            theta.putScalar(0, i, orig - eps);
+            double lm = m.loss(theta, x, y);
+            theta.putScalar(0, i, orig);
+            double fd = (lp - lm) / (2 * eps);
+            maxErr = Math.max(maxErr, Math.abs(fd - g.getDouble(0, i)) / Math.max(1e-3, Math.abs(fd)));
+        }
+        assertTrue(maxErr < 1e-5, "max relative gradient error " + maxErr);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Activation.class)
+    void hessianVectorProductMatchesDifferenceOfGradients(Activation act) {
+        GaussianMlp m = new GaussianMlp(new MlpSpec(2, 1, 0, List.of(6, 4), act), DataType.DOUBLE);
+        SplittableRandom rng = new SplittableRandom(2);
+        INDArray theta = m.initialParameters(5);
+        theta.addi(randn(rng, 1, m.spec().parameterCount(), 0.2));
+        INDArray x = randn(rng, 11, 3, 1.0);
+        INDArray y = randn(rng, 11, 2, 1.0);
+        INDArray v = randn(rng, 1, m.spec().parameterCount(), 1.0);
+        INDArray hv = m.zeros();
+        m.hessianVectorProduct(theta, x, y, v, hv);
+        double eps = 1e-5;
+        INDArray gp = m.zeros();
+        INDArray gm = m.zeros();
+        m.lossAndGradient(theta.add(v.mul(eps)), x, y, gp);
+        m.lossAndGradient(theta.sub(v.mul(eps)), x, y, gm);
+        INDArray fd = gp.sub(gm).divi(2 * eps);
+        double rel = fd.sub(hv).norm2Number().doubleValue() / fd.norm2Number().doubleValue();
+        assertTrue(rel < 1e-6, "relative HVP error " + rel);
+    }
+}
