@@ -1,0 +1,24 @@
+package org.mbmrl.workers.learn;
+
+import org.mbmrl.workers.model.Batch;
+import org.mbmrl.workers.model.GaussianMlp;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** Gradient-based adaptation, the inner loop of maml and reptile and the online adapter of GrBAL. */
+public final class Adaptation {
+    private Adaptation() {}
+
+    /**
+     * phi after {@code steps} gradient steps from {@code theta} on {@code data} (eq. 3 applied
+     * k times). Returns a new array; {@code theta} is not changed.
+     */
+    public static INDArray adapt(GaussianMlp model, INDArray theta, Batch data, int steps, double lr) {
+        INDArray phi = theta.dup();
+        INDArray g = model.zeros();
+        for (int j = 0; j < steps; j++) {
+            model.lossAndGradient(phi, data.x(), data.y(), g);
+            phi.subi(g.muli(lr));
+        }
+        return phi;
+    }
+}

@@ -1,0 +1,30 @@
+package org.mbmrl.workers.learn;
+
+/**
+ * The inner loop shared by meta-training and online adaptation (survey eq. 3 and 11): take
+ * {@code steps} (k) plain gradient steps with rate {@code lr} (alpha) on the {@code past}
+ * (M) transitions of a trajectory segment, then judge the adapted model on the {@code future}
+ * (K) transitions that follow. M and K are independent.
+ */
+public record InnerLoop(int past, int future, int steps, double lr) {
+
+    public InnerLoop {
+        if (past < 1) {
+            throw new IllegalArgumentException("adapt.past (M) must be >= 1; got " + past);
+        }
+        if (future < 1) {
+            throw new IllegalArgumentException("adapt.future (K) must be >= 1; got " + future);
+        }
+        if (steps < 0) {
+            throw new IllegalArgumentException("adapt.steps (k) must be >= 0; got " + steps);
+        }
+        if (!(lr >= 0) || !Double.isFinite(lr)) {
+            throw new IllegalArgumentException("adapt.lr (alpha) must be a finite number >= 0; got " + lr);
+        }
+    }
+
+    /** Rows in one segment: M past plus K future transitions. */
+    public int segmentLength() {
+        return past + future;
+    }
+}
