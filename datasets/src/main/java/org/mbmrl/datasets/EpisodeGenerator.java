@@ -9,7 +9,7 @@ import org.mbmrl.datasets.family.TaskFamily;
  * Rolls out episodes of uniformly random actions on one task: the exploration data that
  * meta-training starts from. Deterministic in the task's seed.
  */
-public final class EpisodeGenerator {
+public final class EpisodeGenerator implements java.io.Serializable {
     private final int episodes;
     private final int steps;
 

@@ -11,7 +11,7 @@ import org.mbmrl.datasets.family.TaskFamily;
  * {@code ood} splits. Task ids are contiguous: train tasks first, then test, then ood. Each
  * task is a pure function of (seed, task id), so any executor can rebuild any task.
  */
-public record TaskDistribution(String family, int trainTasks, int testTasks, int oodTasks, long seed) {
+public record TaskDistribution(String family, int trainTasks, int testTasks, int oodTasks, long seed) implements java.io.Serializable {
 
     public TaskDistribution {
         TaskFamilies.byName(family);

@@ -6,7 +6,7 @@ package org.mbmrl.workers.learn;
  * (M) transitions of a trajectory segment, then judge the adapted model on the {@code future}
  * (K) transitions that follow. M and K are independent.
  */
-public record InnerLoop(int past, int future, int steps, double lr) {
+public record InnerLoop(int past, int future, int steps, double lr) implements java.io.Serializable {
 
     public InnerLoop {
         if (past < 1) {

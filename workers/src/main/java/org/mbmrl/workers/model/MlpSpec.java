@@ -11,7 +11,7 @@ import java.util.List;
  * <p>Parameters are one flat vector laid out as DL4J lays out a {@code MultiLayerNetwork}
  * of dense layers: for each layer, its weights (nIn x nOut, column-major) then its bias.
  */
-public record MlpSpec(int observationDim, int actionDim, int contextDim, List<Integer> hidden, Activation activation) {
+public record MlpSpec(int observationDim, int actionDim, int contextDim, List<Integer> hidden, Activation activation) implements java.io.Serializable {
 
     public MlpSpec {
         if (observationDim < 1) {

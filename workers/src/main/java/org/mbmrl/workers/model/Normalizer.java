@@ -8,7 +8,7 @@ import org.mbmrl.datasets.TaskTransitions;
  * change {@code s' - s}), fitted on the training split. It travels with every checkpoint,
  * because a model is meaningless without the units it was trained in.
  */
-public record Normalizer(float[] inputMean, float[] inputStd, float[] targetMean, float[] targetStd) {
+public record Normalizer(float[] inputMean, float[] inputStd, float[] targetMean, float[] targetStd) implements java.io.Serializable {
     /** Smallest standard deviation used, so a constant column does not divide by zero. */
     public static final float MIN_STD = 1e-4f;
 

@@ -1,0 +1,161 @@
+package org.mbmrl.driver.bench;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.LongStream;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+import org.mbmrl.datasets.Seeds;
+import org.mbmrl.datasets.TaskTransitions;
+import org.mbmrl.driver.config.ConfigLoader;
+import org.mbmrl.driver.config.RunConfig;
+import org.mbmrl.driver.train.ExactSum;
+import org.mbmrl.driver.train.MetaTrainer;
+import org.mbmrl.driver.train.TaskStep;
+import org.mbmrl.workers.model.Activation;
+import org.mbmrl.workers.model.GaussianMlp;
+import org.mbmrl.workers.model.MlpSpec;
+import org.mbmrl.workers.model.Normalizer;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * The Spark overhead of one outer iteration: meta-batch 20, second-order maml (M = K = 32,
+ * one inner step) on the W1 model (26 -> 512 -> 512 -> 512 -> 20) over synthetic tasks,
+ * timed through the real training path (broadcast, cached task RDD, exact treeAggregate)
+ * against the same {@link TaskStep} computations in a plain JVM loop, both in this run.
+ * The loop uses as many threads as Spark has task slots, each with one native thread, as
+ * the executors do; a single-threaded loop is reported too.
+ */
+public final class SparkOverhead {
+    public static final int META_BATCH = 20;
+    static final int OBS = 10;
+    static final int ACT = 16;
+    static final int ROWS = 256;
+
+    private SparkOverhead() {}
+
+    /** Seconds per outer iteration of each variant. */
+    public record Figures(int parameters, int slots, double sparkSeconds, double loopSeconds, double serialSeconds) {
+        public double overhead() {
+            return sparkSeconds / loopSeconds - 1;
+        }
+
+        public String table() {
+            return String.format(Locale.ROOT,
+                    "outer iteration, maml second order, meta-batch %d, %d parameters, %d task slots%n"
+                            + "%-34s %10.3f s%n%-34s %10.3f s%n%-34s %10.3f s%n%-34s %+9.1f %%%n",
+                    META_BATCH, parameters, slots, "spark (broadcast + treeAggregate)", sparkSeconds,
+                    "plain JVM loop, same threads", loopSeconds, "plain JVM loop, one thread", serialSeconds,
+                    "spark overhead vs same-thread loop", 100 * overhead());
+        }
+    }
+
+    public static Figures measure(SparkSession spark, int[] hidden, int iterations, PrintStream out) {
+        List<Integer> widths = Arrays.stream(hidden).boxed().toList();
+        RunConfig config = ConfigLoader.load(null, List.of("algorithm=maml", "dataset=synthetic", "run_dir=none",
+                "adapt.past=32", "adapt.future=32", "adapt.steps=1", "train.second_order=true", "train.segments=1",
+                "train.meta_batch=" + META_BATCH, "model.hidden=" + widths));
+        MlpSpec spec = new MlpSpec(OBS, ACT, 0, widths, Activation.TANH);
+        float[] ones = new float[OBS + ACT];
+        Arrays.fill(ones, 1f);
+        float[] targetOnes = new float[OBS];
+        Arrays.fill(targetOnes, 1f);
+        Normalizer norm = new Normalizer(new float[OBS + ACT], ones, new float[OBS], targetOnes);
+        TaskStep step = new TaskStep(config, spec, norm);
+        float[] theta = new GaussianMlp(spec, DataType.FLOAT).initialParameters(1).toFloatVector();
+        long[] batch = LongStream.range(0, META_BATCH).toArray();
+
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        int slots = jsc.defaultParallelism();
+        JavaRDD<TaskTransitions> tasks = jsc.parallelize(Arrays.stream(batch).boxed().toList(), slots)
+                .map(SparkOverhead::syntheticTask).cache();
+        tasks.count();
+        List<TaskTransitions> local = Arrays.stream(batch).mapToObj(SparkOverhead::syntheticTask).toList();
+
+        out.printf("spark overhead: %d parameters, %d task slots, %d timed iterations each%n", spec.parameterCount(), slots,
+                iterations);
+        double sparkSeconds = time(iterations, it -> {
+            Broadcast<float[]> b = jsc.broadcast(theta);
+            MetaTrainer.aggregate(tasks, batch, b, step, it);
+            b.destroy();
+        });
+        ExecutorService pool = Executors.newFixedThreadPool(slots);
+        double loopSeconds;
+        double serialSeconds;
+        try {
+            loopSeconds = time(iterations, it -> loop(pool, local, step, theta, it));
+            serialSeconds = time(iterations, it -> {
+                ExactSum sum = new ExactSum();
+                for (TaskTransitions t : local) {
+                    sum.add(t.taskId(), step.contribution(theta, t, it));
+                }
+            });
+        } finally {
+            pool.shutdownNow();
+        }
+        tasks.unpersist(false);
+        return new Figures(spec.parameterCount(), slots, sparkSeconds, loopSeconds, serialSeconds);
+    }
+
+    private static void loop(ExecutorService pool, List<TaskTransitions> tasks, TaskStep step, float[] theta, int it) {
+        List<Future<float[]>> futures = new ArrayList<>();
+        for (TaskTransitions t : tasks) {
+            futures.add(pool.submit(() -> step.contribution(theta, t, it)));
+        }
+        ExactSum sum = new ExactSum();
+        try {
+            for (int i = 0; i < tasks.size(); i++) {
+                sum.add(tasks.get(i).taskId(), futures.get(i).get());
+            }
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private interface Iteration {
+        void run(int iteration);
+    }
+
+    /** Median seconds of {@code n} runs after one warm-up. */
+    private static double time(int n, Iteration body) {
+        body.run(0);
+        double[] s = new double[n];
+        for (int i = 0; i < n; i++) {
+            long t0 = System.nanoTime();
+            body.run(i + 1);
+            s[i] = (System.nanoTime() - t0) / 1e9;
+        }
+        Arrays.sort(s);
+        return s[n / 2];
+    }
+
+    /** One episode of random transitions with W1's dimensions (a pure function of the id). */
+    static TaskTransitions syntheticTask(long id) {
+        SplittableRandom rng = new SplittableRandom(Seeds.derive(99, id));
+        TaskTransitions.Builder b = new TaskTransitions.Builder(id, OBS, ACT, ROWS);
+        double[] obs = new double[OBS];
+        double[] act = new double[ACT];
+        double[] next = new double[OBS];
+        for (int t = 0; t < ROWS; t++) {
+            for (int j = 0; j < OBS; j++) {
+                obs[j] = rng.nextDouble() * 2 - 1;
+                next[j] = obs[j] + 0.1 * (rng.nextDouble() * 2 - 1);
+            }
+            for (int j = 0; j < ACT; j++) {
+                act[j] = rng.nextDouble() * 2 - 1;
+            }
+            b.add(0, t, obs, act, next, 0.0, false, t == ROWS - 1);
+        }
+        return b.build();
+    }
+}

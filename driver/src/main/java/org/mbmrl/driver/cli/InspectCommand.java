@@ -1,0 +1,32 @@
+package org.mbmrl.driver.cli;
+
+import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.mbmrl.driver.checkpoint.Checkpoint;
+import org.mbmrl.driver.checkpoint.CheckpointStore;
+import org.mbmrl.driver.checkpoint.Files;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+        description = "Verify a checkpoint (sha256 of every file) and print its manifest.")
+final class InspectCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "CHECKPOINT", description = "A checkpoint directory, or a run directory (its newest checkpoint).")
+    String location;
+
+    @Override
+    public Integer call() throws Exception {
+        Configuration conf = new Configuration();
+        Path dir = CheckpointLocator.resolve(location, conf);
+        Checkpoint c = CheckpointStore.readDirectory(Files.fs(dir, conf), dir);
+        spec.commandLine().getOut().println(CheckpointStore.JSON.writeValueAsString(c.manifest()));
+        spec.commandLine().getOut().println("verified: " + dir + " (" + c.arrays().size() + " arrays, sha256 ok)");
+        return 0;
+    }
+}

@@ -1,0 +1,181 @@
+package org.mbmrl.driver.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.mbmrl.driver.UserError;
+
+/**
+ * Reads a run config: the built-in defaults, then the user's YAML file merged onto them,
+ * then {@code --set key=value} overrides (values parsed as YAML scalars or lists). A key
+ * that the defaults do not have is rejected by name, so a typo never passes silently.
+ * YAML is read as data only: no tags, no object construction.
+ */
+public final class ConfigLoader {
+    public static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
+
+    private ConfigLoader() {}
+
+    /** The default tree (a fresh copy). */
+    public static ObjectNode defaults() {
+        try (InputStream in = ConfigLoader.class.getResourceAsStream("defaults.yaml")) {
+            return (ObjectNode) YAML.readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read built-in defaults.yaml", e);
+        }
+    }
+
+    /** Loads {@code file} (may be null: defaults only) and applies {@code overrides}. */
+    public static RunConfig load(Path file, List<String> overrides) {
+        ObjectNode tree = defaults();
+        if (file != null) {
+            if (!Files.isRegularFile(file)) {
+                throw new UserError("config file does not exist: " + file);
+            }
+            JsonNode user;
+            try {
+                user = YAML.readTree(file.toFile());
+            } catch (IOException e) {
+                throw new UserError("config file " + file + " is not valid YAML: " + firstLine(e.getMessage()));
+            }
+            if (user != null && !user.isMissingNode() && !user.isNull()) {
+                if (!user.isObject()) {
+                    throw new UserError("config file " + file + " must be a mapping of keys to values");
+                }
+                merge(tree, (ObjectNode) user, "", file.toString());
+            }
+        }
+        for (String o : overrides) {
+            applyOverride(tree, o);
+        }
+        try {
+            return RunConfig.fromTree(tree);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("config: " + e.getMessage(), e);
+        }
+    }
+
+    /** Binds a tree saved earlier (a checkpoint's provenance), checked against the defaults. */
+    public static RunConfig fromSavedTree(JsonNode saved, String source) {
+        ObjectNode tree = defaults();
+        merge(tree, (ObjectNode) saved, "", source);
+        return RunConfig.fromTree(tree);
+    }
+
+    private static void merge(ObjectNode target, ObjectNode source, String prefix, String origin) {
+        Iterator<Map.Entry<String, JsonNode>> it = source.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String key = prefix + e.getKey();
+            JsonNode known = target.get(e.getKey());
+            if (known == null) {
+                throw new UserError("unknown config key '" + key + "' in " + origin + "; known keys here: "
+                        + String.join(", ", fieldNames(target)));
+            }
+            if (known.isObject()) {
+                if (!e.getValue().isObject()) {
+                    throw new UserError("config key '" + key + "' in " + origin + " must be a mapping; got " + e.getValue());
+                }
+                merge((ObjectNode) known, (ObjectNode) e.getValue(), key + ".", origin);
+            } else {
+                target.set(e.getKey(), e.getValue());
+            }
+        }
+    }
+
+    private static void applyOverride(ObjectNode tree, String assignment) {
+        int eq = assignment.indexOf('=');
+        if (eq <= 0) {
+            throw new UserError("--set takes key=value; got '" + assignment + "'");
+        }
+        String key = assignment.substring(0, eq).trim();
+        String raw = assignment.substring(eq + 1);
+        String[] path = key.split("\\.");
+        ObjectNode node = tree;
+        for (int i = 0; i < path.length - 1; i++) {
+            JsonNode child = node.get(path[i]);
+            if (child == null || !child.isObject()) {
+                throw new UserError("unknown config key '" + key + "' in --set");
+            }
+            node = (ObjectNode) child;
+        }
+        String leaf = path[path.length - 1];
+        JsonNode known = node.get(leaf);
+        if (known == null || known.isObject()) {
+            throw new UserError("unknown config key '" + key + "' in --set" + (known != null ? " (it is a section)" : ""));
+        }
+        JsonNode value;
+        try {
+            value = raw.isEmpty() ? YAML.getNodeFactory().textNode("") : YAML.readTree(raw);
+        } catch (JsonProcessingException e) {
+            throw new UserError("--set " + key + ": cannot parse value '" + raw + "'");
+        }
+        if (value == null || value.isMissingNode()) {
+            value = YAML.getNodeFactory().textNode(raw);
+        }
+        node.set(leaf, value);
+    }
+
+    private static List<String> fieldNames(ObjectNode node) {
+        List<String> names = new java.util.ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    /** The tree as YAML text (for {@code config.yaml}). */
+    public static String toYaml(JsonNode tree) {
+        try {
+            return YAML.writeValueAsString(tree);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The first key whose value differs between two trees, ignoring {@code ignored} keys, as
+     * "key: a vs b"; null when equal.
+     */
+    public static String firstDifference(JsonNode a, JsonNode b, String prefix, List<String> ignored) {
+        if (a.isObject() && b.isObject()) {
+            java.util.TreeSet<String> keys = new java.util.TreeSet<>();
+            a.fieldNames().forEachRemaining(keys::add);
+            b.fieldNames().forEachRemaining(keys::add);
+            for (String k : keys) {
+                String key = prefix.isEmpty() ? k : prefix + "." + k;
+                if (ignored.contains(key)) {
+                    continue;
+                }
+                JsonNode x = a.path(k);
+                JsonNode y = b.path(k);
+                String d = firstDifference(x, y, key, ignored);
+                if (d != null) {
+                    return d;
+                }
+            }
+            return null;
+        }
+        boolean same = a.isNumber() && b.isNumber() ? a.doubleValue() == b.doubleValue() : a.equals(b);
+        return same ? null : prefix + ": " + a + " vs " + b;
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

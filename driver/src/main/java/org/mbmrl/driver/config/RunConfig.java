@@ -1,0 +1,168 @@
+package org.mbmrl.driver.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.mbmrl.workers.learn.InnerLoop;
+import org.mbmrl.workers.model.Activation;
+
+/**
+ * The effective configuration of a run, validated once at construction: every bad value is
+ * reported with its key and value. The tree it was bound from ({@link #tree()}) is kept as
+ * provenance and written to the run directory and into every checkpoint.
+ */
+public record RunConfig(Algorithm algorithm, long seed, String dataset, String runDir, Model model, InnerLoop adapt,
+        Train train, Reptile reptile, Evaluate evaluate, JsonNode tree) implements Serializable {
+
+    /** Meta-learning algorithms of this release (names as in DESIGN.md's table). */
+    public enum Algorithm {
+        MAML, REPTILE, POOLED;
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public static Algorithm parse(String s) {
+            for (Algorithm a : values()) {
+                if (a.label().equals(s)) {
+                    return a;
+                }
+            }
+            throw new IllegalArgumentException("algorithm must be one of maml, reptile, pooled; got '" + s + "'");
+        }
+    }
+
+    /** Architecture of the dynamics model (dimensions come from the dataset). */
+    public record Model(List<Integer> hidden, Activation activation) implements Serializable {
+        public Model {
+            if (hidden == null || hidden.isEmpty() || hidden.stream().anyMatch(h -> h == null || h < 1)) {
+                throw new IllegalArgumentException("model.hidden must be a non-empty list of widths >= 1; got " + hidden);
+            }
+            hidden = List.copyOf(hidden);
+        }
+    }
+
+    /** The outer loop. */
+    public record Train(int iterations, int metaBatch, int segments, double lr, boolean secondOrder, int checkpointEvery,
+            int partitions) implements Serializable {
+        public Train {
+            positive("train.iterations", iterations);
+            positive("train.meta_batch", metaBatch);
+            positive("train.segments", segments);
+            positive("train.checkpoint_every", checkpointEvery);
+            if (!(lr > 0) || !Double.isFinite(lr)) {
+                throw new IllegalArgumentException("train.lr must be a finite number > 0; got " + lr);
+            }
+            if (partitions < 0) {
+                throw new IllegalArgumentException("train.partitions must be >= 0; got " + partitions);
+            }
+        }
+    }
+
+    /** Reptile's inner loop and interpolation step (eq. 5, 6). */
+    public record Reptile(int steps, double lr, double epsilon) implements Serializable {
+        public Reptile {
+            positive("reptile.steps", steps);
+            if (!(lr > 0) || !Double.isFinite(lr)) {
+                throw new IllegalArgumentException("reptile.lr must be a finite number > 0; got " + lr);
+            }
+            if (!(epsilon > 0 && epsilon <= 1)) {
+                throw new IllegalArgumentException("reptile.epsilon must be in (0, 1]; got " + epsilon);
+            }
+        }
+    }
+
+    /** Meta-test evaluation on held-out tasks. */
+    public record Evaluate(int segments) implements Serializable {
+        public Evaluate {
+            positive("evaluate.segments", segments);
+        }
+    }
+
+    public RunConfig {
+        if (dataset == null || dataset.isBlank()) {
+            throw new IllegalArgumentException("dataset is required (a directory written by `mbmrl generate`)");
+        }
+        if (runDir == null || runDir.isBlank()) {
+            throw new IllegalArgumentException("run_dir is required");
+        }
+    }
+
+    private static void positive(String key, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(key + " must be >= 1; got " + value);
+        }
+    }
+
+    /** Binds a complete, already merged config tree (see {@link ConfigLoader}). */
+    public static RunConfig fromTree(JsonNode t) {
+        JsonNode m = t.path("model");
+        List<Integer> hidden = new ArrayList<>();
+        JsonNode h = m.path("hidden");
+        if (!h.isArray()) {
+            throw new IllegalArgumentException("model.hidden must be a list of widths; got " + h);
+        }
+        for (JsonNode w : h) {
+            hidden.add(intValue("model.hidden", w));
+        }
+        JsonNode a = t.path("adapt");
+        JsonNode tr = t.path("train");
+        JsonNode r = t.path("reptile");
+        return new RunConfig(
+                Algorithm.parse(text("algorithm", t.path("algorithm"))),
+                longValue("seed", t.path("seed")),
+                text("dataset", t.path("dataset")),
+                text("run_dir", t.path("run_dir")),
+                new Model(hidden, Activation.parse(text("model.activation", m.path("activation")))),
+                new InnerLoop(intValue("adapt.past", a.path("past")), intValue("adapt.future", a.path("future")),
+                        intValue("adapt.steps", a.path("steps")), doubleValue("adapt.lr", a.path("lr"))),
+                new Train(intValue("train.iterations", tr.path("iterations")),
+                        intValue("train.meta_batch", tr.path("meta_batch")),
+                        intValue("train.segments", tr.path("segments")),
+                        doubleValue("train.lr", tr.path("lr")),
+                        boolValue("train.second_order", tr.path("second_order")),
+                        intValue("train.checkpoint_every", tr.path("checkpoint_every")),
+                        intValue("train.partitions", tr.path("partitions"))),
+                new Reptile(intValue("reptile.steps", r.path("steps")), doubleValue("reptile.lr", r.path("lr")),
+                        doubleValue("reptile.epsilon", r.path("epsilon"))),
+                new Evaluate(intValue("evaluate.segments", t.path("evaluate").path("segments"))),
+                t.deepCopy());
+    }
+
+    private static String text(String key, JsonNode n) {
+        if (!n.isTextual()) {
+            throw new IllegalArgumentException(key + " must be a string; got " + n);
+        }
+        return n.asText();
+    }
+
+    private static int intValue(String key, JsonNode n) {
+        if (!n.isIntegralNumber() || !n.canConvertToInt()) {
+            throw new IllegalArgumentException(key + " must be an integer; got " + n);
+        }
+        return n.intValue();
+    }
+
+    private static long longValue(String key, JsonNode n) {
+        if (!n.isIntegralNumber() || !n.canConvertToLong()) {
+            throw new IllegalArgumentException(key + " must be an integer; got " + n);
+        }
+        return n.longValue();
+    }
+
+    private static double doubleValue(String key, JsonNode n) {
+        if (!n.isNumber()) {
+            throw new IllegalArgumentException(key + " must be a number; got " + n);
+        }
+        return n.doubleValue();
+    }
+
+    private static boolean boolValue(String key, JsonNode n) {
+        if (!n.isBoolean()) {
+            throw new IllegalArgumentException(key + " must be true or false; got " + n);
+        }
+        return n.booleanValue();
+    }
+}

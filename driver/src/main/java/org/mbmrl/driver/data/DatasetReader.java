@@ -1,0 +1,305 @@
+package org.mbmrl.driver.data;
+
+import static org.apache.spark.sql.functions.col;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.storage.StorageLevel;
+import org.mbmrl.datasets.Schema;
+import org.mbmrl.datasets.Split;
+import org.mbmrl.datasets.TaskTransitions;
+import org.mbmrl.driver.UserError;
+import org.mbmrl.driver.checkpoint.CheckpointStore;
+import org.mbmrl.driver.checkpoint.Files;
+
+/**
+ * Opens a dataset and validates it before any training job starts: {@code dataset.json},
+ * the schemas of both tables, then every value (as a Spark job over the cached per-task
+ * arrays). Problems are reported as one line naming the file, table, column, task and row.
+ */
+public final class DatasetReader {
+    private final SparkSession spark;
+    private final String location;
+    private final Path root;
+    private final DatasetManifest manifest;
+    private final Dataset<Row> tasks;
+    private final Dataset<Row> transitions;
+    private final String fingerprint;
+
+    private DatasetReader(SparkSession spark, String location, Path root, DatasetManifest manifest, Dataset<Row> tasks,
+            Dataset<Row> transitions, String fingerprint) {
+        this.spark = spark;
+        this.location = location;
+        this.root = root;
+        this.manifest = manifest;
+        this.tasks = tasks;
+        this.transitions = transitions;
+        this.fingerprint = fingerprint;
+    }
+
+    /** Opens {@code location}, checking the manifest and table schemas (no data is read yet). */
+    public static DatasetReader open(SparkSession spark, String location) {
+        Path root = Files.path(location);
+        FileSystem fs = Files.fs(root, spark.sparkContext().hadoopConfiguration());
+        try {
+            if (!fs.exists(root)) {
+                throw new UserError("dataset path does not exist: " + location);
+            }
+            Path mp = new Path(root, Schema.MANIFEST);
+            if (!fs.exists(mp)) {
+                throw new UserError("dataset " + location + " has no " + Schema.MANIFEST
+                        + " (not a dataset written by `mbmrl generate`, or an incomplete one)");
+            }
+            byte[] manifestBytes = Files.read(fs, mp);
+            DatasetManifest manifest;
+            try {
+                manifest = CheckpointStore.JSON.copy().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                        .readValue(manifestBytes, DatasetManifest.class).validate(location + "/" + Schema.MANIFEST);
+            } catch (IOException e) {
+                throw new UserError(location + "/" + Schema.MANIFEST + " is not valid: " + firstLine(e.getMessage()));
+            } catch (IllegalArgumentException e) {
+                throw new UserError(e.getMessage());
+            }
+            for (String table : List.of(Schema.TASKS, Schema.TRANSITIONS)) {
+                if (!fs.exists(new Path(root, table))) {
+                    throw new UserError("dataset " + location + " has no " + table + "/ table");
+                }
+            }
+            Dataset<Row> tasks = spark.read().parquet(new Path(root, Schema.TASKS).toString());
+            Dataset<Row> transitions = spark.read().parquet(new Path(root, Schema.TRANSITIONS).toString());
+            TableSchemas.check(location + "/" + Schema.TASKS, TableSchemas.tasks(), tasks.schema());
+            TableSchemas.check(location + "/" + Schema.TRANSITIONS,
+                    TableSchemas.transitions(manifest.observationDim(), manifest.actionDim()), transitions.schema());
+            return new DatasetReader(spark, location, root, manifest, tasks, transitions, fingerprint(fs, root, manifestBytes));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read dataset " + location, e);
+        }
+    }
+
+    public DatasetManifest manifest() {
+        return manifest;
+    }
+
+    /** sha256 over dataset.json and the names and sizes of the table files (provenance for checkpoints). */
+    public String fingerprint() {
+        return fingerprint;
+    }
+
+    public String location() {
+        return location;
+    }
+
+    private static String fingerprint(FileSystem fs, Path root, byte[] manifestBytes) throws IOException {
+        ByteArrayOutputStream digest = new ByteArrayOutputStream();
+        digest.writeBytes(manifestBytes);
+        List<String> entries = new ArrayList<>();
+        RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
+        String prefix = fs.makeQualified(root).toString();
+        while (it.hasNext()) {
+            FileStatus s = it.next();
+            String name = s.getPath().toString().substring(prefix.length());
+            if (name.endsWith(".parquet")) {
+                entries.add(name + ":" + s.getLen());
+            }
+        }
+        entries.sort(null);
+        digest.writeBytes(String.join("\n", entries).getBytes(StandardCharsets.UTF_8));
+        return Files.sha256(digest.toByteArray());
+    }
+
+    /** Task ids of {@code split}, sorted, with their family checked. */
+    public long[] taskIds(Split split) {
+        List<Row> rows = tasks.select(Schema.TASK_ID, Schema.FAMILY, Schema.SPLIT).collectAsList();
+        List<Long> ids = new ArrayList<>();
+        for (Row r : rows) {
+            if (r.isNullAt(0) || r.isNullAt(1) || r.isNullAt(2)) {
+                throw new UserError(location + "/" + Schema.TASKS + ": null task_id, family or split in row " + r);
+            }
+            String family = r.getString(1);
+            if (!family.equals(manifest.family())) {
+                throw new UserError(location + "/" + Schema.TASKS + ": task " + r.getLong(0) + " has family '" + family
+                        + "' but the dataset is '" + manifest.family() + "'");
+            }
+            Split s;
+            try {
+                s = Split.parse(r.getString(2));
+            } catch (IllegalArgumentException e) {
+                throw new UserError(location + "/" + Schema.TASKS + ": task " + r.getLong(0) + ": " + e.getMessage());
+            }
+            if (s == split) {
+                ids.add(r.getLong(0));
+            }
+        }
+        if (ids.isEmpty()) {
+            throw new UserError("dataset " + location + " has no " + split.label() + " tasks");
+        }
+        return ids.stream().mapToLong(Long::longValue).sorted().toArray();
+    }
+
+    /**
+     * Loads the tasks of {@code split} into an RDD partitioned by task id and cached in
+     * executor memory, and validates every value; each task needs a run of at least
+     * {@code minRun} consecutive transitions (M + K).
+     */
+    public LoadedSplit load(Split split, int minRun, int partitions) {
+        long[] ids = taskIds(split);
+        int parts = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
+        int ds = manifest.observationDim();
+        int da = manifest.actionDim();
+        Object[] boxed = Arrays.stream(ids).boxed().toArray();
+        JavaRDD<LoadedTask> loaded = transitions
+                .select(Schema.TRANSITION_COLUMNS.stream().map(functions::col).toArray(org.apache.spark.sql.Column[]::new))
+                .filter(col(Schema.TASK_ID).isin(boxed))
+                .repartition(parts, col(Schema.TASK_ID))
+                .sortWithinPartitions(Schema.TASK_ID, Schema.EPISODE, Schema.STEP)
+                .javaRDD()
+                .mapPartitions(rows -> build(rows, ds, da))
+                .persist(StorageLevel.MEMORY_ONLY());
+        loaded.setName("tasks:" + split.label());
+
+        List<LoadedTask.TaskSummary> summaries = new ArrayList<>(loaded.map(LoadedTask::summary).collect());
+        summaries.sort(Comparator.comparingLong(s -> s.taskId));
+        Map<Long, LoadedTask.TaskSummary> byId = new HashMap<>();
+        for (LoadedTask.TaskSummary s : summaries) {
+            if (s.problem != null) {
+                loaded.unpersist(false);
+                throw new UserError("dataset " + location + "/" + Schema.TRANSITIONS + ": " + s.problem + fileOf(s.problem, s.taskId));
+            }
+            byId.put(s.taskId, s);
+        }
+        for (long id : ids) {
+            LoadedTask.TaskSummary s = byId.get(id);
+            if (s == null || s.rows == 0) {
+                loaded.unpersist(false);
+                throw new UserError("dataset " + location + ": task " + id + " (" + split.label() + ") has no transitions");
+            }
+            if (s.longestRun < minRun) {
+                loaded.unpersist(false);
+                throw new UserError("dataset " + location + ": task " + id + " (" + split.label() + ") is shorter than M+K = "
+                        + minRun + " consecutive transitions (its longest episode run is " + s.longestRun
+                        + "); lower adapt.past/adapt.future or generate longer episodes");
+            }
+        }
+        return new LoadedSplit(split, ids, loaded.map(t -> t.transitions), loaded);
+    }
+
+    private String fileOf(String problem, long taskId) {
+        try {
+            List<Row> f = transitions.filter(col(Schema.TASK_ID).equalTo(taskId)).select(functions.input_file_name())
+                    .limit(1).collectAsList();
+            return f.isEmpty() ? "" : " (file " + new Path(f.get(0).getString(0)).getName() + ")";
+        } catch (RuntimeException e) {
+            return "";
+        }
+    }
+
+    /** Builds tasks from rows sorted by (task, episode, step), checking each value. */
+    private static Iterator<LoadedTask> build(Iterator<Row> rows, int ds, int da) {
+        List<LoadedTask> out = new ArrayList<>();
+        TaskTransitions.Builder builder = null;
+        long current = Long.MIN_VALUE;
+        String problem = null;
+        float[] obs = new float[ds];
+        float[] act = new float[da];
+        float[] next = new float[ds];
+        while (rows.hasNext()) {
+            Row r = rows.next();
+            long id = r.getLong(0);
+            if (builder == null || id != current) {
+                if (builder != null) {
+                    out.add(finish(current, builder, problem));
+                }
+                current = id;
+                builder = new TaskTransitions.Builder(id, ds, da, 1024);
+                problem = null;
+            }
+            if (problem != null) {
+                continue;
+            }
+            for (int c = 1; c < 9; c++) {
+                if (r.isNullAt(c)) {
+                    problem = where(r) + ": " + Schema.TRANSITION_COLUMNS.get(c) + " is null";
+                    break;
+                }
+            }
+            if (problem == null) {
+                problem = copy(r, 3, Schema.OBSERVATION, obs);
+            }
+            if (problem == null) {
+                problem = copy(r, 4, Schema.ACTION, act);
+            }
+            if (problem == null) {
+                problem = copy(r, 5, Schema.NEXT_OBSERVATION, next);
+            }
+            if (problem == null) {
+                builder.add(r.getInt(1), r.getInt(2), obs, act, next, r.getFloat(6), r.getBoolean(7), r.getBoolean(8));
+            }
+        }
+        if (builder != null) {
+            out.add(finish(current, builder, problem));
+        }
+        return out.iterator();
+    }
+
+    private static LoadedTask finish(long id, TaskTransitions.Builder builder, String problem) {
+        if (problem != null) {
+            return new LoadedTask(id, null, problem);
+        }
+        TaskTransitions t = builder.build();
+        return new LoadedTask(id, t, t.firstProblem().orElse(null));
+    }
+
+    private static String copy(Row r, int column, String name, float[] into) {
+        List<Object> values = r.getList(column);
+        if (values.size() != into.length) {
+            return where(r) + ": " + name + " has " + values.size() + " values, expected " + into.length
+                    + " (dataset.json dimensions)";
+        }
+        for (int i = 0; i < into.length; i++) {
+            Object v = values.get(i);
+            if (v == null) {
+                return where(r) + ": " + name + "[" + i + "] is null";
+            }
+            into[i] = (Float) v;
+        }
+        return null;
+    }
+
+    private static String where(Row r) {
+        return "task " + r.getLong(0) + " episode " + (r.isNullAt(1) ? "null" : r.getInt(1)) + " step "
+                + (r.isNullAt(2) ? "null" : r.getInt(2));
+    }
+
+    private static String firstLine(String s) {
+        int nl = s == null ? -1 : s.indexOf('\n');
+        return s == null ? "" : nl < 0 ? s : s.substring(0, nl);
+    }
+
+    /** The cached tasks of one split. Call {@link #release()} when done. */
+    public record LoadedSplit(Split split, long[] taskIds, JavaRDD<TaskTransitions> tasks, JavaRDD<LoadedTask> cached) {
+        public void release() {
+            cached.unpersist(false);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package org.mbmrl.driver.spark;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Creates the Spark session every command runs in. Under spark-submit the master and
+ * settings come from spark-submit; otherwise {@code --master} or the embedded default
+ * {@code local[*]}. Kryo is the serializer, with ND4J's registrator for any INDArray that
+ * crosses the wire (our own broadcasts and aggregates are plain arrays).
+ */
+public final class Sessions {
+    public static final String DEFAULT_MASTER = "local[*]";
+
+    private Sessions() {}
+
+    /** The active session, or a new one; {@code master} (may be null) applies when none is set. */
+    public static SparkSession getOrCreate(String master, String appName) {
+        SparkConf conf = new SparkConf();
+        if (master != null) {
+            conf.setMaster(master);
+        } else if (!conf.contains("spark.master")) {
+            conf.setMaster(DEFAULT_MASTER);
+        }
+        conf.setIfMissing("spark.app.name", appName);
+        conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
+        conf.setIfMissing("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator");
+        conf.setIfMissing("spark.kryoserializer.buffer.max", "512m");
+        conf.setIfMissing("spark.sql.shuffle.partitions", "8");
+        conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+        if (conf.get("spark.master").startsWith("local")) {
+            conf.setIfMissing("spark.ui.enabled", "false");
+            conf.setIfMissing("spark.driver.host", "127.0.0.1");
+        }
+        SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+        spark.sparkContext().setLogLevel("WARN");
+        return spark;
+    }
+}

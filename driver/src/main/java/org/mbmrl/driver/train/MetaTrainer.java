@@ -1,0 +1,214 @@
+package org.mbmrl.driver.train;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.mbmrl.datasets.Seeds;
+import org.mbmrl.datasets.Split;
+import org.mbmrl.datasets.TaskTransitions;
+import org.mbmrl.driver.UserError;
+import org.mbmrl.driver.checkpoint.Checkpoint;
+import org.mbmrl.driver.checkpoint.CheckpointManifest;
+import org.mbmrl.driver.checkpoint.CheckpointStore;
+import org.mbmrl.driver.checkpoint.Files;
+import org.mbmrl.driver.config.ConfigLoader;
+import org.mbmrl.driver.config.RunConfig;
+import org.mbmrl.driver.data.DatasetReader;
+import org.mbmrl.workers.model.GaussianMlp;
+import org.mbmrl.workers.model.MlpSpec;
+import org.mbmrl.workers.model.Normalizer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import scala.Tuple2;
+
+/**
+ * {@code mbmrl train}: the outer loop of meta-training on Spark (DESIGN.md, "Shape").
+ * Each iteration the driver samples a meta-batch of task ids, broadcasts theta, the
+ * executors compute each sampled task's contribution where its data is cached, a
+ * {@code treeAggregate} sums them exactly (order-independent, see {@link ExactSum}), and the
+ * driver applies the outer update (Adam for maml and pooled, Reptile interpolation).
+ * Metrics go to Parquet and the console; checkpoints are written every
+ * {@code train.checkpoint_every} iterations and at the end, and {@code --resume} continues
+ * from the newest one bit for bit.
+ */
+public final class MetaTrainer {
+    /** Config keys that may change on {@code --resume} (training longer is allowed). */
+    public static final List<String> RESUMABLE_KEYS = List.of("train.iterations");
+
+    private MetaTrainer() {}
+
+    /** The outcome of a {@code train} command. */
+    public record Result(String runDir, int iteration, float[] theta, String checkpoint) {}
+
+    public static Result train(SparkSession spark, RunConfig config, boolean resume, PrintStream out) {
+        Path runDir = Files.path(config.runDir());
+        FileSystem fs = Files.fs(runDir, spark.sparkContext().hadoopConfiguration());
+        CheckpointStore store = new CheckpointStore(runDir, spark.sparkContext().hadoopConfiguration());
+
+        // 1. Everything the caller gave is checked before anything is written.
+        Checkpoint from = null;
+        String latest = store.latestName();
+        if (resume) {
+            if (latest == null) {
+                throw new UserError("--resume: run_dir " + config.runDir() + " has no checkpoint to resume from");
+            }
+            from = store.read(latest);
+            String diff = ConfigLoader.firstDifference(from.manifest().path("config"), config.tree(), "", RESUMABLE_KEYS);
+            if (diff != null) {
+                throw new UserError("--resume: the config differs from checkpoint " + latest + " at " + diff
+                        + " (checkpoint vs now); only " + RESUMABLE_KEYS + " may change");
+            }
+        } else if (latest != null) {
+            throw new UserError("run_dir " + config.runDir() + " already has checkpoints (newest " + latest
+                    + "); pass --resume to continue it, or choose another run_dir");
+        }
+        DatasetReader data = DatasetReader.open(spark, config.dataset());
+        if (from != null && !data.fingerprint().equals(from.manifest().path("dataset").path("fingerprint").asText())) {
+            throw new UserError("--resume: dataset " + config.dataset() + " is not the one checkpoint " + latest
+                    + " was trained on (fingerprint differs)");
+        }
+        DatasetReader.LoadedSplit train = data.load(Split.TRAIN, config.adapt().segmentLength(), config.train().partitions());
+        MetaBatchSampler sampler;
+        try {
+            sampler = new MetaBatchSampler(train.taskIds(), config.train().metaBatch(), config.seed());
+        } catch (IllegalArgumentException e) {
+            train.release();
+            throw new UserError("config: " + e.getMessage());
+        }
+
+        // 2. Model, normalizer, theta and optimizer: fresh, or exactly as checkpointed.
+        Normalizer norm = from != null ? CheckpointManifest.normalizer(from.manifest()) : fitNormalizer(train.tasks());
+        MlpSpec spec = new MlpSpec(data.manifest().observationDim(), data.manifest().actionDim(), 0,
+                config.model().hidden(), config.model().activation());
+        long initSeed = Seeds.derive(config.seed(), Seeds.STREAM_INIT);
+        float[] theta = from != null ? from.array("theta").toFloatVector()
+                : new GaussianMlp(spec, DataType.FLOAT).initialParameters(initSeed).toFloatVector();
+        if (theta.length != spec.parameterCount()) {
+            throw new UserError("checkpoint " + latest + " has " + theta.length + " parameters; the config's model has "
+                    + spec.parameterCount());
+        }
+        OuterOptimizer optimizer = config.algorithm() == RunConfig.Algorithm.REPTILE
+                ? new ReptileStep(config.reptile().epsilon())
+                : new Adam(config.train().lr(), theta.length);
+        if (from != null) {
+            optimizer.restore(from.arrays(), from.manifest().path("optimizer").path("steps").asLong());
+        } else {
+            writeConfig(fs, runDir, config);
+        }
+
+        // 3. The outer loop.
+        TaskStep step = new TaskStep(config, spec, norm);
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        int total = config.train().iterations();
+        int start = from == null ? 0 : from.iteration();
+        String lastCheckpoint = from == null ? null : from.name();
+        List<Row> metrics = new ArrayList<>();
+        out.printf("[%s] training %d -> %d iterations on %d tasks (meta-batch %d, %d parameters) in %s%n",
+                config.algorithm().label(), start, total, train.taskIds().length, config.train().metaBatch(),
+                theta.length, config.runDir());
+        try {
+            for (int it = start + 1; it <= total; it++) {
+                long t0 = System.nanoTime();
+                long[] batch = sampler.batch(it);
+                Broadcast<float[]> shared = jsc.broadcast(theta);
+                ExactSum sum = aggregate(train.tasks(), batch, shared, step, it);
+                shared.destroy();
+                if (sum.count() != batch.length) {
+                    throw new IllegalStateException("iteration " + it + ": " + sum.count() + " contributions for "
+                            + batch.length + " sampled tasks");
+                }
+                double[] mean = sum.mean();
+                optimizer.apply(theta, mean);
+                double pre = mean[theta.length];
+                double post = mean[theta.length + 1];
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                metrics.add(RowFactory.create(it, config.algorithm().label(), pre, post, batch.length, seconds,
+                        batch.length / seconds));
+                out.printf("[%s] iter %d/%d  loss pre %.4f  post %.4f  %.1f tasks/s  %.2f s%n", config.algorithm().label(),
+                        it, total, pre, post, batch.length / seconds, seconds);
+                if (it % config.train().checkpointEvery() == 0 || it == total) {
+                    writeMetrics(spark, runDir, it, metrics);
+                    metrics.clear();
+                    Map<String, INDArray> arrays = new HashMap<>(optimizer.state());
+                    arrays.put("theta", Nd4j.create(theta, new long[] {theta.length}, DataType.FLOAT));
+                    Path written = store.write(it, CheckpointManifest.build(config, spec, norm, optimizer, initSeed,
+                            data.location(), data.fingerprint()), arrays);
+                    lastCheckpoint = written.getName();
+                    out.printf("[%s] checkpoint %s%n", config.algorithm().label(), written);
+                }
+            }
+        } finally {
+            train.release();
+        }
+        return new Result(config.runDir(), Math.max(start, total), theta, lastCheckpoint);
+    }
+
+    /**
+     * The exact sum of the sampled tasks' contributions, computed on the executors where
+     * the tasks are cached.
+     */
+    public static ExactSum aggregate(JavaRDD<TaskTransitions> tasks, long[] batch, Broadcast<float[]> theta, TaskStep step,
+            int iteration) {
+        return tasks.filter(t -> Arrays.binarySearch(batch, t.taskId()) >= 0)
+                .treeAggregate(new ExactSum(),
+                        (acc, t) -> acc.add(t.taskId(), step.contribution(theta.value(), t, iteration)),
+                        ExactSum::merge, 2);
+    }
+
+    /** Fits the normalizer on every training transition; per-task sums are combined in task-id order. */
+    static Normalizer fitNormalizer(JavaRDD<TaskTransitions> tasks) {
+        List<Tuple2<Long, Normalizer.Statistics>> stats = new ArrayList<>(
+                tasks.map(t -> new Tuple2<>(t.taskId(), Normalizer.Statistics.of(t))).collect());
+        stats.sort(Comparator.comparingLong(Tuple2::_1));
+        Normalizer.Statistics all = null;
+        for (Tuple2<Long, Normalizer.Statistics> s : stats) {
+            all = all == null ? s._2() : all.merge(s._2());
+        }
+        return all.toNormalizer();
+    }
+
+    private static void writeConfig(FileSystem fs, Path runDir, RunConfig config) {
+        try {
+            fs.mkdirs(runDir);
+            Files.writeAtomically(fs, new Path(runDir, "config.yaml"),
+                    ConfigLoader.toYaml(config.tree()).getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + runDir + "/config.yaml", e);
+        }
+    }
+
+    /** Metrics table columns. */
+    public static final StructType METRICS_SCHEMA = new StructType()
+            .add("iteration", DataTypes.IntegerType, false)
+            .add("algorithm", DataTypes.StringType, false)
+            .add("pre_loss", DataTypes.DoubleType, false)
+            .add("post_loss", DataTypes.DoubleType, false)
+            .add("tasks", DataTypes.IntegerType, false)
+            .add("wall_seconds", DataTypes.DoubleType, false)
+            .add("tasks_per_second", DataTypes.DoubleType, false);
+
+    /** Writes the iterations since the last checkpoint as {@code metrics/upto=NNNNNN/} (replaced on a re-run). */
+    private static void writeMetrics(SparkSession spark, Path runDir, int upTo, List<Row> rows) {
+        String dir = new Path(new Path(runDir, "metrics"), String.format("upto=%06d", upTo)).toString();
+        spark.createDataFrame(rows, METRICS_SCHEMA).coalesce(1).write().mode(SaveMode.Overwrite).parquet(dir);
+    }
+}
