@@ -25,7 +25,6 @@ public final class Pendulum implements TaskFamily {
     public static final int SUBSTEPS = 2;
     public static final double GRAVITY = 9.81;
     public static final double MAX_TORQUE = 2.0;
-    static final double MAX_SPEED = 8.0;
 
     private static final List<String> PARAMETERS = List.of("mass", "length", "damping");
 

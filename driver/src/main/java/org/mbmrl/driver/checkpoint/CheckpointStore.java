@@ -39,7 +39,7 @@ public final class CheckpointStore {
 
     public CheckpointStore(Path runDir, Configuration conf) {
         this.dir = new Path(runDir, "checkpoints");
-        this.fs = Files.fs(dir, conf);
+        this.fs = Files.rawFs(dir, conf);
     }
 
     public static String name(int iteration) {

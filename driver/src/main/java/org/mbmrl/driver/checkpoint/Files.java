@@ -39,6 +39,28 @@ public final class Files {
         }
     }
 
+    private static final java.util.Map<String, FileSystem> RAW = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * A file system for checkpoint files without Hadoop's own {@code .crc} side files: the
+     * manifest's sha256 is the one integrity check, the same on every file system. One
+     * uncached instance per scheme and authority, kept for the JVM's life.
+     */
+    public static FileSystem rawFs(Path p, Configuration conf) {
+        URI uri = p.toUri();
+        String key = uri.getScheme() + "://" + uri.getAuthority();
+        return RAW.computeIfAbsent(key, k -> {
+            try {
+                FileSystem fs = FileSystem.newInstance(uri, conf);
+                fs.setVerifyChecksum(false);
+                fs.setWriteChecksum(false);
+                return fs;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot open file system of " + p, e);
+            }
+        });
+    }
+
     public static byte[] read(FileSystem fs, Path p) throws IOException {
         try (InputStream in = fs.open(p)) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();

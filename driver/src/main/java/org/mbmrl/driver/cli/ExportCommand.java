@@ -37,7 +37,7 @@ final class ExportCommand implements Callable<Integer> {
         }
         Configuration conf = new Configuration();
         Path dir = CheckpointLocator.resolve(location, conf);
-        Checkpoint c = CheckpointStore.readDirectory(Files.fs(dir, conf), dir);
+        Checkpoint c = CheckpointStore.readDirectory(Files.rawFs(dir, conf), dir);
         MlpSpec model = CheckpointManifest.spec(c.manifest());
         File tmp = new File(out.getAbsoluteFile().getParentFile(), "." + out.getName() + ".tmp");
         ModelSerializer.writeModel(Dl4jExport.toNetwork(model, c.array("theta").reshape(1, model.parameterCount())), tmp, false);

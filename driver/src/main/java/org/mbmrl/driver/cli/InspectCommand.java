@@ -24,7 +24,7 @@ final class InspectCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Configuration conf = new Configuration();
         Path dir = CheckpointLocator.resolve(location, conf);
-        Checkpoint c = CheckpointStore.readDirectory(Files.fs(dir, conf), dir);
+        Checkpoint c = CheckpointStore.readDirectory(Files.rawFs(dir, conf), dir);
         spec.commandLine().getOut().println(CheckpointStore.JSON.writeValueAsString(c.manifest()));
         spec.commandLine().getOut().println("verified: " + dir + " (" + c.arrays().size() + " arrays, sha256 ok)");
         return 0;

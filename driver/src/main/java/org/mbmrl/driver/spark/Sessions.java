@@ -16,6 +16,11 @@ public final class Sessions {
 
     /** The active session, or a new one; {@code master} (may be null) applies when none is set. */
     public static SparkSession getOrCreate(String master, String appName) {
+        SparkSession active = SparkSession.getActiveSession().getOrElse(() -> null);
+        if (active != null && !active.sparkContext().isStopped()
+                && (master == null || master.equals(active.sparkContext().master()))) {
+            return active;
+        }
         SparkConf conf = new SparkConf();
         if (master != null) {
             conf.setMaster(master);

@@ -1,0 +1,208 @@
+package org.mbmrl.tests;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Bad input: each case gives exit code 2, one line on stderr naming the culprit, and
+ * leaves no partial output behind.
+ */
+class BadInputTest {
+    private static SparkSession spark;
+
+    @BeforeAll
+    static void start() {
+        spark = SharedSpark.local2();
+        Fixtures.smallDataset();
+    }
+
+    /** Runs the command, checks exit 2 and a single stderr line containing every {@code expected}. */
+    private static String rejects(List<String> args, String... expected) {
+        SharedSpark.Run r = SharedSpark.cli(args.toArray(String[]::new));
+        assertEquals(2, r.exitCode(), "exit code; stderr: " + r.err());
+        List<String> lines = r.err().lines().filter(l -> !l.isBlank()).toList();
+        assertEquals(1, lines.size(), "one line on stderr, got: " + r.err());
+        String line = lines.get(0);
+        assertTrue(line.startsWith("mbmrl: error: "), line);
+        for (String e : expected) {
+            assertTrue(line.contains(e), "'" + e + "' not in: " + line);
+        }
+        return line;
+    }
+
+    /** A copy of the small dataset whose transitions table is {@code edit}ed. */
+    private static Path corrupted(String name, UnaryOperator<Dataset<Row>> edit) throws IOException {
+        Path src = Fixtures.smallDataset();
+        Path dst = Fixtures.scratch("bad-" + name).resolve("data");
+        Files.createDirectories(dst);
+        Files.copy(src.resolve("dataset.json"), dst.resolve("dataset.json"));
+        spark.read().parquet(src.resolve("tasks").toString()).write().parquet(dst.resolve("tasks").toString());
+        edit.apply(spark.read().parquet(src.resolve("transitions").toString()))
+                .write().parquet(dst.resolve("transitions").toString());
+        return dst;
+    }
+
+    private static List<String> train(Path data, Path run, String... sets) {
+        List<String> args = new ArrayList<>(List.of("train", "--set", "dataset=" + data, "--set", "run_dir=" + run,
+                "--set", "adapt.past=8", "--set", "adapt.future=8", "--set", "train.meta_batch=4",
+                "--set", "train.iterations=2"));
+        for (String s : sets) {
+            args.add("--set");
+            args.add(s);
+        }
+        return args;
+    }
+
+    private static Column at(int task, int episode, int step) {
+        return col("task_id").equalTo(task).and(col("episode").equalTo(episode)).and(col("step").equalTo(step));
+    }
+
+    @Test
+    void missingColumn() throws IOException {
+        Path data = corrupted("nocol", df -> df.drop("reward"));
+        Path run = Fixtures.scratch("run").resolve("r");
+        rejects(train(data, run), "transitions", "missing column 'reward'");
+        assertFalse(Files.exists(run));
+    }
+
+    @Test
+    void nanInAState() throws IOException {
+        Path data = corrupted("nan", df -> df.withColumn("observation", when(at(4, 1, 17),
+                array(lit(0.5f), lit(Float.NaN), lit(0.1f))).otherwise(col("observation"))));
+        Path run = Fixtures.scratch("run").resolve("r");
+        rejects(train(data, run), "task 4 episode 1 step 17", "observation[1] is NaN", ".parquet");
+        assertFalse(Files.exists(run));
+    }
+
+    @Test
+    void stateDimensionsDifferBetweenTasks() throws IOException {
+        Path data = corrupted("dims", df -> df.withColumn("observation", when(col("task_id").equalTo(2),
+                array(lit(1f), lit(0f), lit(0f), lit(0f))).otherwise(col("observation"))));
+        Path run = Fixtures.scratch("run").resolve("r");
+        rejects(train(data, run), "task 2 episode 0 step 0", "observation has 4 values, expected 3");
+        assertFalse(Files.exists(run));
+    }
+
+    @Test
+    void taskShorterThanPastPlusFuture() {
+        Path run = Fixtures.scratch("run").resolve("r");
+        rejects(train(Fixtures.smallDataset(), run, "adapt.past=40", "adapt.future=30"), "task 0", "shorter than M+K = 70");
+        assertFalse(Files.exists(run));
+    }
+
+    @Test
+    void unknownAlgorithm() {
+        Path run = Fixtures.scratch("run").resolve("r");
+        rejects(train(Fixtures.smallDataset(), run, "algorithm=mamll"), "algorithm", "'mamll'");
+        assertFalse(Files.exists(run));
+    }
+
+    @Test
+    void negativeLearningRate() {
+        Path run = Fixtures.scratch("run").resolve("r");
+        rejects(train(Fixtures.smallDataset(), run, "adapt.lr=-0.01"), "adapt.lr", "-0.01");
+        assertFalse(Files.exists(run));
+    }
+
+    @Test
+    void datasetPathDoesNotExist() {
+        Path run = Fixtures.scratch("run").resolve("r");
+        Path missing = Fixtures.scratch("none").resolve("no-such-dataset");
+        rejects(train(missing, run), "dataset path does not exist", missing.toString());
+        assertFalse(Files.exists(run));
+    }
+
+    @Test
+    void unknownConfigKey() throws IOException {
+        Path run = Fixtures.scratch("run").resolve("r");
+        rejects(train(Fixtures.smallDataset(), run, "train.lrate=0.1"), "unknown config key 'train.lrate'");
+        Path yaml = Fixtures.scratch("yaml").resolve("run.yaml");
+        Files.writeString(yaml, "dataset: x\nrun_dir: y\nadapt:\n  stpes: 2\n");
+        rejects(List.of("train", "--config", yaml.toString()), "unknown config key 'adapt.stpes'", yaml.toString());
+        assertFalse(Files.exists(run));
+    }
+
+    @Test
+    void checkpointWithWrongSha256() throws IOException {
+        Path run = Fixtures.scratch("run").resolve("r");
+        assertEquals(0, SharedSpark.cli(train(Fixtures.smallDataset(), run).toArray(String[]::new)).exitCode());
+        Path theta = run.resolve("checkpoints/iter-000002/theta.npy");
+        try (RandomAccessFile f = new RandomAccessFile(theta.toFile(), "rw")) {
+            f.seek(f.length() - 1);
+            int b = f.read();
+            f.seek(f.length() - 1);
+            f.write(b ^ 0x10);
+        }
+        List<String> before = listing(run);
+        rejects(List.of("evaluate", "--run", run.toString(), "--split", "ood"), "sha256 of theta.npy", "iter-000002");
+        rejects(List.of("inspect", run.toString()), "sha256 of theta.npy");
+        List<String> resume = new ArrayList<>(train(Fixtures.smallDataset(), run, "train.iterations=4"));
+        resume.add("--resume");
+        rejects(resume, "sha256 of theta.npy");
+        assertEquals(before, listing(run), "nothing written");
+    }
+
+    @Test
+    void resumeWithADifferentConfig() throws IOException {
+        Path run = Fixtures.scratch("run").resolve("r");
+        assertEquals(0, SharedSpark.cli(train(Fixtures.smallDataset(), run).toArray(String[]::new)).exitCode());
+        List<String> before = listing(run);
+        List<String> args = new ArrayList<>(train(Fixtures.smallDataset(), run, "train.iterations=4", "adapt.lr=0.02"));
+        args.add("--resume");
+        rejects(args, "--resume", "adapt.lr: 0.05 vs 0.02");
+        assertEquals(before, listing(run), "nothing written");
+        // and a second train into the same run without --resume is refused too
+        rejects(train(Fixtures.smallDataset(), run), "already has checkpoints", "--resume");
+        assertEquals(before, listing(run), "nothing written");
+    }
+
+    @Test
+    void metaBatchLargerThanTheTrainingTasks() {
+        Path run = Fixtures.scratch("run").resolve("r");
+        rejects(train(Fixtures.smallDataset(), run, "train.meta_batch=13"), "train.meta_batch = 13", "12 training tasks");
+        assertFalse(Files.exists(run));
+    }
+
+    @Test
+    void unknownFamilyAndExistingOutputInGenerate() {
+        Path out = Fixtures.scratch("gen").resolve("d");
+        rejects(List.of("generate", "--out", out.toString(), "--family", "unicycle"), "unknown task family 'unicycle'",
+                "pendulum");
+        assertFalse(Files.exists(out));
+        rejects(List.of("generate", "--out", Fixtures.smallDataset().toString()), "output already exists");
+        rejects(List.of("generate", "--out", out.toString(), "--train-tasks", "0"), "train_tasks must be >= 1; got 0");
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void badCommandLine() {
+        rejects(List.of("train", "--frobnicate"), "Unknown option", "'--frobnicate'");
+        rejects(List.of("evaluate", "--run", "x", "--split", "validation"), "split must be one of train, test, ood",
+                "'validation'");
+    }
+
+    private static List<String> listing(Path dir) throws IOException {
+        try (var s = Files.walk(dir)) {
+            return s.map(p -> dir.relativize(p) + ":" + p.toFile().length()).sorted().toList();
+        }
+    }
+}

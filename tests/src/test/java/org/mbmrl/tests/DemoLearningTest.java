@@ -1,0 +1,44 @@
+package org.mbmrl.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Learning, end to end on {@code local[2]} with fixed seeds: the README's main command,
+ * {@code mbmrl demo}, run as a user runs it. On the ood split (heavier, longer pendulums),
+ * maml after adaptation must predict the next K transitions better (lower NLL) than before
+ * adaptation and better than the pooled (non-meta) model.
+ */
+class DemoLearningTest {
+
+    @Test
+    void mamlAdaptedBeatsUnadaptedAndPooledOnOod() {
+        SparkSession spark = SharedSpark.local2();
+        Path dir = Fixtures.scratch("demo");
+        SharedSpark.Run r = SharedSpark.cli("demo", "--dir", dir.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("K-step prediction error on ood tasks"), r.out());
+
+        Map<String, double[]> means = new HashMap<>();
+        for (String algorithm : List.of("pooled", "reptile", "maml")) {
+            List<Row> rows = spark.read().parquet(dir.resolve("runs/" + algorithm + "/eval/split=ood").toString())
+                    .selectExpr("avg(nll_before)", "avg(nll_after)", "count(*)").collectAsList();
+            assertEquals(10L, rows.get(0).getLong(2), algorithm + ": one row per ood task");
+            means.put(algorithm, new double[] {rows.get(0).getDouble(0), rows.get(0).getDouble(1)});
+        }
+        double[] maml = means.get("maml");
+        double[] pooled = means.get("pooled");
+        String table = r.out().substring(r.out().lastIndexOf("K-step prediction error"));
+        assertTrue(maml[1] < maml[0], "maml: adapted " + maml[1] + " should beat unadapted " + maml[0] + "\n" + table);
+        assertTrue(maml[1] < pooled[0], "maml adapted " + maml[1] + " should beat pooled " + pooled[0] + "\n" + table);
+        assertTrue(maml[1] < pooled[1], "maml adapted " + maml[1] + " should beat pooled adapted " + pooled[1] + "\n" + table);
+    }
+}
