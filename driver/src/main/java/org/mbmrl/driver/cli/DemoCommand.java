@@ -40,8 +40,9 @@ final class DemoCommand implements Callable<Integer> {
             description = "Working directory for the dataset and runs; replaced runs are deleted (default: ${DEFAULT-VALUE}).")
     Path dir;
 
-    @Option(names = "--iterations", paramLabel = "N", description = "Override train.iterations (default: the demo config's).")
-    Integer iterations;
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "Override a key of the demo config for all three runs, e.g. --set train.iterations=50 (repeatable).")
+    List<String> overrides = new ArrayList<>();
 
     @Override
     public Integer call() throws IOException {
@@ -64,9 +65,7 @@ final class DemoCommand implements Callable<Integer> {
             Path run = dir.resolve("runs").resolve(algorithm);
             deleteTree(run);
             List<String> sets = new ArrayList<>(List.of("algorithm=" + algorithm, "dataset=" + data, "run_dir=" + run));
-            if (iterations != null) {
-                sets.add("train.iterations=" + iterations);
-            }
+            sets.addAll(overrides);
             RunConfig config = ConfigLoader.load(demoConfig, sets);
             MetaTrainer.train(session, config, false, out);
             reports.add(Evaluator.evaluate(session, run.toString(), Split.OOD, null, out));
