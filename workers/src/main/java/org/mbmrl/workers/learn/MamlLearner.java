@@ -4,7 +4,14 @@ import org.mbmrl.datasets.TaskTransitions;
 import org.mbmrl.workers.model.Batch;
 import org.mbmrl.workers.model.GaussianMlp;
 import org.mbmrl.workers.model.Normalizer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * MAML on a dynamics model, as GrBAL uses it (survey II-C eq. 3-4; IV-A eq. 11, algorithm 1):
@@ -61,24 +68,44 @@ public final class MamlLearner implements TaskLearner {
     /**
      * The outer loss L_future(phi_k(theta)); its gradient with respect to theta is written
      * into {@code out}.
+     *
+     * <p>Allocates nothing per call: the inner gradient is computed in {@code out} (which the
+     * outer gradient overwrites), phi_1..phi_k live in per-thread scratch vectors, and the
+     * Hessian-vector products reuse phi_k's vector once the outer gradient no longer needs
+     * it. (A fresh parameter-sized array costs milliseconds of page faults here, more than
+     * the arithmetic of a small batch.)
      */
     public double metaGradient(INDArray theta, Batch past, Batch future, INDArray out) {
         int k = inner.steps();
         INDArray[] phi = new INDArray[k + 1];
         phi[0] = theta;
-        INDArray g = model.zeros();
         for (int j = 0; j < k; j++) {
-            model.lossAndGradient(phi[j], past.x(), past.y(), g);
-            phi[j + 1] = phi[j].sub(g.muli(inner.lr()));
+            phi[j + 1] = scratch(theta, j);
+            model.lossAndGradient(phi[j], past.x(), past.y(), out);
+            Nd4j.exec(new SubOp(phi[j], out.muli(inner.lr()), phi[j + 1]));
         }
         double loss = model.lossAndGradient(phi[k], future.x(), future.y(), out);
-        if (secondOrder) {
-            INDArray hv = model.zeros();
+        if (secondOrder && k > 0) {
+            INDArray hv = phi[k];
             for (int j = k - 1; j >= 0; j--) {
                 model.hessianVectorProduct(phi[j], past.x(), past.y(), out, hv);
                 out.subi(hv.muli(inner.lr()));
             }
         }
         return loss;
+    }
+
+    /** This thread's scratch vectors shaped like {@code theta}, one per inner step. */
+    private static final ThreadLocal<Map<DataType, List<INDArray>>> SCRATCH = ThreadLocal.withInitial(HashMap::new);
+
+    private static INDArray scratch(INDArray theta, int index) {
+        List<INDArray> list = SCRATCH.get().computeIfAbsent(theta.dataType(), t -> new ArrayList<>());
+        if (!list.isEmpty() && list.get(0).length() != theta.length()) {
+            list.clear(); // another model size: let the old vectors go
+        }
+        while (list.size() <= index) {
+            list.add(Nd4j.createUninitialized(theta.dataType(), theta.shape()));
+        }
+        return list.get(index);
     }
 }

@@ -1,8 +1,16 @@
 package org.mbmrl.workers.model;
 
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.scalar.Step;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
+import org.nd4j.linalg.api.ops.impl.transforms.same.OneMinus;
+import org.nd4j.linalg.api.ops.impl.transforms.same.Square;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -22,8 +30,11 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * which second-order MAML needs and SameDiff in ND4J M2 cannot give.
  *
  * <p>Works in {@link DataType#FLOAT} (training) or {@link DataType#DOUBLE} (gradient checks);
- * all arrays passed in must have the model's data type. Not thread-safe only in the sense
- * that ND4J arrays are not; the instance itself holds no mutable state.
+ * all arrays passed in must have the model's data type. Thread-safe in the sense that ND4J
+ * arrays are not: the instance holds no mutable state, and the scratch arrays a pass works
+ * in are per thread (kept for the next call with the same batch size, by any model of the
+ * same spec and type on that thread), so concurrent calls on different threads are fine as
+ * long as they do not write the same arrays.
  */
 public final class GaussianMlp {
     private static final double LOG_2PI = Math.log(2 * Math.PI);
@@ -99,15 +110,34 @@ public final class GaussianMlp {
         }
     }
 
-    /** Activations of every layer: {@code a[0] = x}, {@code a[L]} = output (mu | lv). */
-    private INDArray[] forward(INDArray theta, INDArray x) {
+    // ------------------------------------------------------------------ kernels
+    //
+    // Every pass runs in preallocated per-thread arrays (see Workspace): on this stack a fresh
+    // off-heap array costs far more than the arithmetic on it (page faults on every new
+    // buffer; about 3 ms for a 256 x 512 float array, 10 ms for a parameter vector), and each
+    // ND4J op costs 10-50 us of dispatch however small. So: no allocation per call; the bias
+    // add is a rank-1 GEMM (ones x b) the layer's GEMM then accumulates into; the bias
+    // gradient is a GEMM (ones^T delta) instead of a column reduction; sigma'(a) uses the
+    // in-place transform ops (no scalar ops, which cost a scalar array each); the few
+    // numbers of the output layer (B x 2 ds) are done in plain Java. The arithmetic is that
+    // of the straightforward implementation up to rounding order.
+
+    /** Activations of every layer: {@code a[0] = x}, {@code a[L]} = output (mu | lv), in {@code ws}. */
+    private INDArray[] forward(INDArray theta, INDArray x, Workspace ws) {
         int layers = spec.layers();
+        if (x.rank() != 2 || x.columns() != spec.inputDim()) {
+            throw new IllegalArgumentException("expected inputs of shape [B, " + spec.inputDim() + "]; got "
+                    + java.util.Arrays.toString(x.shape()));
+        }
+        if (x.dataType() != dtype) {
+            throw new IllegalArgumentException("expected " + dtype + " inputs; got " + x.dataType());
+        }
         INDArray[] a = new INDArray[layers + 1];
         a[0] = x;
         for (int l = 0; l < layers; l++) {
-            INDArray z = Nd4j.createUninitialized(dtype, x.rows(), spec.nOut(l));
-            Nd4j.gemm(a[l], weights(theta, l), z, false, false, 1.0, 0.0);
-            z.addiRowVector(bias(theta, l));
+            INDArray z = ws.act[l + 1];
+            Nd4j.gemm(ws.onesColumn, bias(theta, l), z, false, false, 1.0, 0.0);
+            Nd4j.gemm(a[l], weights(theta, l), z, false, false, 1.0, 1.0);
             if (l < layers - 1) {
                 activate(z);
             }
@@ -123,20 +153,24 @@ public final class GaussianMlp {
         }
     }
 
-    /** sigma'(z) written in terms of a = sigma(z). */
-    private INDArray derivative(INDArray a) {
-        return switch (spec.activation()) {
-            case TANH -> a.mul(a).rsubi(1.0);
-            case RELU -> Transforms.step(a, true);
-        };
+    /** {@code tmp = sigma'(z)} written in terms of {@code a = sigma(z)}. */
+    private void derivative(INDArray a, INDArray tmp) {
+        switch (spec.activation()) {
+            case TANH -> {
+                Nd4j.exec(new Square(a, tmp));
+                Nd4j.exec(new OneMinus(tmp, tmp));
+            }
+            case RELU -> Nd4j.exec(new Step(a, tmp));
+        }
     }
 
     /** Predicted mean and log-variance of the normalized state change, each B x ds. */
     public Prediction predict(INDArray theta, INDArray x) {
-        INDArray out = forward(theta, x)[spec.layers()];
+        Workspace ws = workspace(x.rows());
+        INDArray out = forward(theta, x, ws)[spec.layers()];
         int ds = spec.observationDim();
-        return new Prediction(out.get(NDArrayIndex.all(), NDArrayIndex.interval(0, ds)).dup(),
-                out.get(NDArrayIndex.all(), NDArrayIndex.interval(ds, 2 * ds)).dup());
+        return new Prediction(out.get(NDArrayIndex.all(), NDArrayIndex.interval(0, ds)).dup('c'),
+                out.get(NDArrayIndex.all(), NDArrayIndex.interval(ds, 2 * ds)).dup('c'));
     }
 
     /** The mean and log-variance of a prediction. */
@@ -144,7 +178,8 @@ public final class GaussianMlp {
 
     /** Mean negative log-likelihood of {@code y} under the model at {@code theta}. */
     public double loss(INDArray theta, INDArray x, INDArray y) {
-        return outputTerms(forward(theta, x)[spec.layers()], y).loss;
+        Workspace ws = workspace(x.rows());
+        return outputTerms(forward(theta, x, ws)[spec.layers()], y, ws, null);
     }
 
     /** Mean squared error of the predicted mean (normalized units). */
@@ -159,19 +194,23 @@ public final class GaussianMlp {
      * vector of the model's type, overwritten).
      */
     public double lossAndGradient(INDArray theta, INDArray x, INDArray y, INDArray gradient) {
-        INDArray[] a = forward(theta, x);
-        INDArray out = a[spec.layers()];
-        OutputTerms t = outputTerms(out, y);
-        INDArray delta = t.dOut;
+        checkFlat(gradient);
+        Workspace ws = workspace(x.rows());
+        ws.ensureBackward();
+        INDArray[] a = forward(theta, x, ws);
+        double loss = outputTerms(a[spec.layers()], y, ws, ws.dOut);
+        INDArray delta = ws.dOut;
         for (int l = spec.layers() - 1; l >= 0; l--) {
             Nd4j.gemm(a[l], delta, weights(gradient, l), true, false, 1.0, 0.0);
-            bias(gradient, l).assign(delta.sum(true, 0));
+            Nd4j.gemm(ws.onesRow, delta, bias(gradient, l), false, false, 1.0, 0.0);
             if (l > 0) {
-                INDArray dA = Nd4j.gemm(delta, weights(theta, l), false, true);
-                delta = dA.muli(derivative(a[l]));
+                INDArray dA = ws.d[l];
+                Nd4j.gemm(delta, weights(theta, l), dA, false, true, 1.0, 0.0);
+                derivative(a[l], ws.tmp[l]);
+                delta = dA.muli(ws.tmp[l]);
             }
         }
-        return t.loss;
+        return loss;
     }
 
     /**
@@ -181,77 +220,266 @@ public final class GaussianMlp {
      * about two gradient evaluations.
      */
     public void hessianVectorProduct(INDArray theta, INDArray x, INDArray y, INDArray v, INDArray out) {
+        checkFlat(out);
         int layers = spec.layers();
-        INDArray[] a = forward(theta, x);
+        Workspace ws = workspace(x.rows());
+        ws.ensureBackward();
+        ws.ensureHvp();
+        INDArray[] a = forward(theta, x, ws);
         // Forward R-pass: ra[l] = R{a[l]}; ra[0] = 0 (the input does not depend on theta).
         INDArray[] ra = new INDArray[layers + 1];
         for (int l = 0; l < layers; l++) {
-            INDArray rz = Nd4j.createUninitialized(dtype, x.rows(), spec.nOut(l));
-            Nd4j.gemm(a[l], weights(v, l), rz, false, false, 1.0, 0.0);
-            rz.addiRowVector(bias(v, l));
+            INDArray rz = ws.ra[l + 1];
+            Nd4j.gemm(ws.onesColumn, bias(v, l), rz, false, false, 1.0, 0.0);
+            Nd4j.gemm(a[l], weights(v, l), rz, false, false, 1.0, 1.0);
             if (l > 0) {
                 Nd4j.gemm(ra[l], weights(theta, l), rz, false, false, 1.0, 1.0);
             }
-            ra[l + 1] = l < layers - 1 ? rz.muli(derivative(a[l + 1])) : rz;
+            if (l < layers - 1) {
+                derivative(a[l + 1], ws.tmp[l + 1]);
+                rz.muli(ws.tmp[l + 1]);
+            }
+            ra[l + 1] = rz;
         }
         // Output layer: delta = dL/d(out) and R{delta}.
-        int ds = spec.observationDim();
-        double b = x.rows();
-        INDArray o = a[layers];
-        INDArray mu = o.get(NDArrayIndex.all(), NDArrayIndex.interval(0, ds));
-        INDArray lv = o.get(NDArrayIndex.all(), NDArrayIndex.interval(ds, 2 * ds));
-        INDArray rmu = ra[layers].get(NDArrayIndex.all(), NDArrayIndex.interval(0, ds));
-        INDArray rlv = ra[layers].get(NDArrayIndex.all(), NDArrayIndex.interval(ds, 2 * ds));
-        INDArray r = mu.sub(y);
-        INDArray w = Transforms.exp(lv.neg(), false);
-        OutputTerms t = outputTerms(o, y);
-        INDArray rDelta = Nd4j.createUninitialized(dtype, x.rows(), 2L * ds);
-        // R{dmu} = w (R{mu} - r R{lv}) / B
-        rDelta.get(NDArrayIndex.all(), NDArrayIndex.interval(0, ds))
-                .assign(rmu.sub(r.mul(rlv)).muli(w).divi(b));
-        // R{dlv} = -0.5 w r (2 R{mu} - r R{lv}) / B
-        rDelta.get(NDArrayIndex.all(), NDArrayIndex.interval(ds, 2 * ds))
-                .assign(rmu.mul(2.0).subi(r.mul(rlv)).muli(r).muli(w).muli(-0.5 / b));
-        INDArray delta = t.dOut;
+        outputRTerms(a[layers], ra[layers], y, ws);
+        INDArray delta = ws.dOut;
+        INDArray rDelta = ws.rdOut;
         for (int l = layers - 1; l >= 0; l--) {
             INDArray gw = weights(out, l);
             Nd4j.gemm(a[l], rDelta, gw, true, false, 1.0, 0.0);
             if (l > 0) {
                 Nd4j.gemm(ra[l], delta, gw, true, false, 1.0, 1.0);
             }
-            bias(out, l).assign(rDelta.sum(true, 0));
+            Nd4j.gemm(ws.onesRow, rDelta, bias(out, l), false, false, 1.0, 0.0);
             if (l > 0) {
                 INDArray wl = weights(theta, l);
-                INDArray dA = Nd4j.gemm(delta, wl, false, true);
-                INDArray rdA = Nd4j.gemm(rDelta, wl, false, true);
+                INDArray dA = ws.d[l];
+                INDArray rdA = ws.rd[l];
+                Nd4j.gemm(delta, wl, dA, false, true, 1.0, 0.0);
+                Nd4j.gemm(rDelta, wl, rdA, false, true, 1.0, 0.0);
                 Nd4j.gemm(delta, weights(v, l), rdA, false, true, 1.0, 1.0);
-                INDArray d1 = derivative(a[l]);
-                INDArray newRDelta = rdA.muli(d1);
+                INDArray d1 = ws.tmp[l];
+                derivative(a[l], d1);
+                rdA.muli(d1);
                 if (spec.activation() == Activation.TANH) {
-                    // d/dr tanh'(z) = -2 a R{a}
-                    newRDelta.subi(dA.mul(a[l]).muli(ra[l]).muli(2.0));
+                    // d/dr tanh'(z) = -2 a R{a}: rdA -= 2 dA a R{a}
+                    INDArray t = ws.tmp2[l];
+                    Nd4j.exec(new MulOp(dA, a[l], t));
+                    t.muli(ra[l]);
+                    rdA.subi(t.addi(t));
                 }
                 delta = dA.muli(d1);
-                rDelta = newRDelta;
+                rDelta = rdA;
             }
         }
     }
 
-    private record OutputTerms(double loss, INDArray dOut) {}
-
-    /** The loss and dL/d(out) = [(mu - y) w / B | 0.5 (1 - (y - mu)^2 w) / B], w = exp(-lv). */
-    private OutputTerms outputTerms(INDArray out, INDArray y) {
+    /**
+     * The loss of output {@code out} (B x 2 ds) against {@code y}; if {@code dOut} is not
+     * null, dL/d(out) = [(mu - y) w / B | 0.5 (1 - (y - mu)^2 w) / B], w = exp(-lv), is
+     * written into it. In plain Java (double): a handful of numbers per row.
+     */
+    private double outputTerms(INDArray out, INDArray y, Workspace ws, INDArray dOut) {
         int ds = spec.observationDim();
-        double b = y.rows();
-        INDArray mu = out.get(NDArrayIndex.all(), NDArrayIndex.interval(0, ds));
-        INDArray lv = out.get(NDArrayIndex.all(), NDArrayIndex.interval(ds, 2 * ds));
-        INDArray r = mu.sub(y);
-        INDArray w = Transforms.exp(lv.neg(), false);
-        INDArray r2w = r.mul(r).muli(w);
-        double loss = 0.5 * (r2w.add(lv).sumNumber().doubleValue() / b + ds * LOG_2PI);
-        INDArray dOut = Nd4j.createUninitialized(dtype, y.rows(), 2L * ds);
-        dOut.get(NDArrayIndex.all(), NDArrayIndex.interval(0, ds)).assign(r.muli(w).divi(b));
-        dOut.get(NDArrayIndex.all(), NDArrayIndex.interval(ds, 2 * ds)).assign(r2w.rsubi(1.0).muli(0.5 / b));
-        return new OutputTerms(loss, dOut);
+        int rows = (int) ws.rows;
+        double[] o = ws.out;
+        double[] t = ws.target;
+        read(out, o);
+        read(plainTarget(y, rows), t);
+        double b = rows;
+        double sum = 0;
+        double[] g = ws.gradOut;
+        for (int i = 0; i < rows; i++) {
+            int row = i * 2 * ds;
+            for (int d = 0; d < ds; d++) {
+                double lv = o[row + ds + d];
+                double r = o[row + d] - t[i * ds + d];
+                double w = Math.exp(-lv);
+                double r2w = r * r * w;
+                sum += r2w + lv;
+                g[row + d] = r * w / b;
+                g[row + ds + d] = 0.5 * (1 - r2w) / b;
+            }
+        }
+        if (dOut != null) {
+            write(g, dOut);
+        }
+        return 0.5 * (sum / b + ds * LOG_2PI);
+    }
+
+    /**
+     * delta = dL/d(out) into {@code ws.dOut} and its R-derivative into {@code ws.rdOut},
+     * given R{out} = {@code rOut}:
+     * R{dmu} = w (R{mu} - r R{lv}) / B, R{dlv} = -0.5 w r (2 R{mu} - r R{lv}) / B.
+     */
+    private void outputRTerms(INDArray out, INDArray rOut, INDArray y, Workspace ws) {
+        outputTerms(out, y, ws, ws.dOut);
+        int ds = spec.observationDim();
+        int rows = (int) ws.rows;
+        double[] o = ws.out;
+        double[] t = ws.target;
+        double[] ro = ws.rOut;
+        double[] rg = ws.gradOut;
+        read(rOut, ro);
+        double b = rows;
+        for (int i = 0; i < rows; i++) {
+            int row = i * 2 * ds;
+            for (int d = 0; d < ds; d++) {
+                double r = o[row + d] - t[i * ds + d];
+                double w = Math.exp(-o[row + ds + d]);
+                double rmu = ro[row + d];
+                double rlv = ro[row + ds + d];
+                rg[row + d] = (rmu - r * rlv) * w / b;
+                rg[row + ds + d] = (2 * rmu - r * rlv) * r * w * (-0.5 / b);
+            }
+        }
+        write(rg, ws.rdOut);
+    }
+
+    /** {@code y} as a contiguous, non-view c-order array of the model's type and shape [rows, ds]. */
+    private INDArray plainTarget(INDArray y, int rows) {
+        if (y.rank() != 2 || y.rows() != rows || y.columns() != spec.observationDim()) {
+            throw new IllegalArgumentException("expected targets of shape [" + rows + ", " + spec.observationDim()
+                    + "]; got " + java.util.Arrays.toString(y.shape()));
+        }
+        if (y.dataType() != dtype) {
+            throw new IllegalArgumentException("expected " + dtype + " targets; got " + y.dataType());
+        }
+        return isPlain(y) ? y : y.dup('c');
+    }
+
+    /** Contiguous c-order and not a view, so element i is element i of its buffer. */
+    private static boolean isPlain(INDArray arr) {
+        return !arr.isView() && arr.ordering() == 'c' && arr.elementWiseStride() == 1 && arr.offset() == 0
+                && arr.data().length() == arr.length();
+    }
+
+    private static void read(INDArray plain, double[] dst) {
+        int n = (int) plain.length();
+        if (plain.dataType() == DataType.FLOAT) {
+            FloatBuffer b = plain.data().asNioFloat();
+            for (int i = 0; i < n; i++) {
+                dst[i] = b.get(i);
+            }
+        } else {
+            DoubleBuffer b = plain.data().asNioDouble();
+            for (int i = 0; i < n; i++) {
+                dst[i] = b.get(i);
+            }
+        }
+    }
+
+    private static void write(double[] src, INDArray plain) {
+        int n = (int) plain.length();
+        if (plain.dataType() == DataType.FLOAT) {
+            FloatBuffer b = plain.data().asNioFloat();
+            for (int i = 0; i < n; i++) {
+                b.put(i, (float) src[i]);
+            }
+        } else {
+            DoubleBuffer b = plain.data().asNioDouble();
+            for (int i = 0; i < n; i++) {
+                b.put(i, src[i]);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ per-thread buffers
+
+    /** Workspaces kept per thread (most recently used first); older ones are dropped. */
+    private static final int WORKSPACES_PER_THREAD = 8;
+
+    private record WorkspaceKey(MlpSpec spec, DataType dtype, long rows) {}
+
+    private static final ThreadLocal<Map<WorkspaceKey, Workspace>> WORKSPACES = ThreadLocal.withInitial(
+            () -> new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<WorkspaceKey, Workspace> eldest) {
+                    return size() > WORKSPACES_PER_THREAD;
+                }
+            });
+
+    /**
+     * This thread's buffers for batches of {@code rows} rows. Shared by every model of the
+     * same spec and type on the thread (a Spark task may build a new model per call); a call
+     * uses them only while it runs and returns nothing that aliases them.
+     */
+    private Workspace workspace(long rows) {
+        if (rows < 1 || rows * spec.outputDim() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("a batch needs 1 to " + Integer.MAX_VALUE / spec.outputDim()
+                    + " rows; got " + rows);
+        }
+        return WORKSPACES.get().computeIfAbsent(new WorkspaceKey(spec, dtype, rows), k -> new Workspace(spec, dtype, rows));
+    }
+
+    /**
+     * Preallocated arrays for one (spec, type, batch size) on one thread: forward
+     * activations always; backward and R-operator buffers on first use.
+     */
+    private static final class Workspace {
+        final MlpSpec spec;
+        final DataType dtype;
+        final long rows;
+        /** [rows, 1] ones: the bias add as a rank-1 GEMM. */
+        final INDArray onesColumn;
+        /** [1, rows] ones: the bias gradient as a GEMM. */
+        final INDArray onesRow;
+        /** act[l], l = 1..L: output of layer l-1, rows x nOut(l-1). */
+        final INDArray[] act;
+        /** Output, target and output gradient of the output layer, on the heap. */
+        final double[] out;
+        final double[] target;
+        final double[] gradOut;
+        /** d[l], l = 1..L-1: dL/d(a[l]), then delta of layer l-1; tmp[l]: sigma'(a[l]). */
+        INDArray[] d;
+        INDArray[] tmp;
+        INDArray dOut;
+        /** R-operator: ra[l] = R{a[l]}, rd[l] = R{d[l]}, tmp2[l] scratch, R{dOut}. */
+        INDArray[] ra;
+        INDArray[] rd;
+        INDArray[] tmp2;
+        INDArray rdOut;
+        double[] rOut;
+
+        Workspace(MlpSpec spec, DataType dtype, long rows) {
+            this.spec = spec;
+            this.dtype = dtype;
+            this.rows = rows;
+            this.onesColumn = Nd4j.ones(dtype, rows, 1);
+            this.onesRow = Nd4j.ones(dtype, 1, rows);
+            this.act = layerArrays(1, spec.layers());
+            int outputs = (int) rows * spec.outputDim();
+            this.out = new double[outputs];
+            this.target = new double[(int) rows * spec.observationDim()];
+            this.gradOut = new double[outputs];
+        }
+
+        /** Arrays shaped like a[from..to] (rows x nOut(l-1)); slots below {@code from} are null. */
+        private INDArray[] layerArrays(int from, int to) {
+            INDArray[] arrays = new INDArray[spec.layers() + 1];
+            for (int l = from; l <= to; l++) {
+                arrays[l] = Nd4j.createUninitialized(dtype, rows, spec.nOut(l - 1));
+            }
+            return arrays;
+        }
+
+        void ensureBackward() {
+            if (d == null) {
+                d = layerArrays(1, spec.layers() - 1);
+                tmp = layerArrays(1, spec.layers() - 1);
+                dOut = Nd4j.createUninitialized(dtype, rows, spec.outputDim());
+            }
+        }
+
+        void ensureHvp() {
+            if (ra == null) {
+                ra = layerArrays(1, spec.layers());
+                rd = layerArrays(1, spec.layers() - 1);
+                tmp2 = layerArrays(1, spec.layers() - 1);
+                rdOut = Nd4j.createUninitialized(dtype, rows, spec.outputDim());
+                rOut = new double[(int) rows * spec.outputDim()];
+            }
+        }
     }
 }
