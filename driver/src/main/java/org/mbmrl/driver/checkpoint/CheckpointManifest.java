@@ -37,7 +37,9 @@ public final class CheckpointManifest {
         model.put("parameters", spec.parameterCount());
         model.put("dtype", "float32");
         model.put("layout", "dl4j MultiLayerNetwork dense layers: per layer W (nIn x nOut, column-major) then b");
-        model.put("output", "mean and log-variance of the normalized state change");
+        model.put("output", "[mean | q] of the normalized state change; log-variance = c + h tanh((q - c) / h)");
+        model.put("log_variance_min", org.mbmrl.workers.model.GaussianMlp.LOG_VARIANCE_MIN);
+        model.put("log_variance_max", org.mbmrl.workers.model.GaussianMlp.LOG_VARIANCE_MAX);
         ObjectNode n = m.putObject("normalizer");
         put(n.putArray("input_mean"), norm.inputMean());
         put(n.putArray("input_std"), norm.inputStd());

@@ -3,6 +3,7 @@ package org.mbmrl.driver.cli;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import org.mbmrl.driver.bench.SparkOverhead;
+import org.mbmrl.workers.bench.KernelBenchmarks;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -10,8 +11,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Benchmarks: the Spark overhead of an outer iteration (meta-batch 20, maml) against the same",
-            "inner loops in one plain JVM loop, measured in the same run."})
+        description = {"Benchmarks, all measured in this run: the machine's sgemm peak; workloads W1-W4 of DESIGN.md",
+            "as rates and as FLOP utilization against that peak; and the Spark overhead of an outer iteration",
+            "(meta-batch 20, maml) against the same inner loops in a plain JVM loop."})
 final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -19,20 +21,39 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     SparkOptions spark;
 
-    @Option(names = "--iterations", defaultValue = "5", description = "Timed outer iterations (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Native threads for the kernel benchmarks (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--quick", description = "Short runs (a smoke test; figures are not meaningful).")
+    boolean quick;
+
+    @Option(names = "--iterations", defaultValue = "5", description = "Timed outer iterations for the Spark overhead (default: ${DEFAULT-VALUE}).")
     int iterations;
 
-    @Option(names = "--hidden", defaultValue = "512,512,512", split = ",", description = "Hidden widths (default: W1's ${DEFAULT-VALUE}).")
+    @Option(names = "--hidden", defaultValue = "512,512,512", split = ",",
+            description = "Hidden widths of the Spark-overhead model (default: W1's ${DEFAULT-VALUE}).")
     int[] hidden;
+
+    @Option(names = "--no-spark", description = "Only the kernel benchmarks.")
+    boolean noSpark;
 
     @Override
     public Integer call() {
+        int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        if (n < 1) {
+            throw new IllegalArgumentException("--threads must be >= 1; got " + n);
+        }
         if (iterations < 1) {
             throw new IllegalArgumentException("--iterations must be >= 1; got " + iterations);
         }
         PrintStream out = new PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true);
-        SparkOverhead.Figures f = SparkOverhead.measure(spark.session("bench"), hidden, iterations, out);
-        out.print(f.table());
+        out.print(KernelBenchmarks.run(n, quick).toTable());
+        if (!noSpark) {
+            out.println();
+            SparkOverhead.Figures f = SparkOverhead.measure(spark.session("bench"), hidden, quick ? 1 : iterations, out);
+            out.print(f.table());
+        }
         return 0;
     }
 }

@@ -23,6 +23,12 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  *
  * <pre>  L = 1/B sum_b sum_d 0.5 [ (y - mu)^2 exp(-lv) + lv + log 2 pi ]</pre>
  *
+ * <p>The log-variance is the network's raw output {@code q} squashed smoothly into
+ * ({@value #LOG_VARIANCE_MIN}, {@value #LOG_VARIANCE_MAX}), {@code lv = c + h tanh((q - c) / h)}
+ * with c the middle and h the half-width of the range, as PETS (Chua et al. 2018, the
+ * survey's [6]) bounds it: an unbounded log-variance lets exp(-lv) and with it the NLL's
+ * gradient grow without limit, and a plain gradient step in an inner loop then diverges.
+ *
  * <p>The model is stateless: every method takes the flat parameter vector {@code theta}
  * (shape {@code [1, P]}, DL4J's layout, see {@link MlpSpec}) so one instance serves any
  * number of adapted copies phi. Beside the gradient it computes exact Hessian-vector products
@@ -38,6 +44,11 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  */
 public final class GaussianMlp {
     private static final double LOG_2PI = Math.log(2 * Math.PI);
+    /** Bounds of the predicted log-variance (normalized units). */
+    public static final double LOG_VARIANCE_MIN = -3.0;
+    public static final double LOG_VARIANCE_MAX = 2.0;
+    private static final double LV_MID = (LOG_VARIANCE_MIN + LOG_VARIANCE_MAX) / 2;
+    private static final double LV_HALF = (LOG_VARIANCE_MAX - LOG_VARIANCE_MIN) / 2;
 
     private final MlpSpec spec;
     private final DataType dtype;
@@ -164,13 +175,19 @@ public final class GaussianMlp {
         }
     }
 
-    /** Predicted mean and log-variance of the normalized state change, each B x ds. */
+    /** Predicted mean and (bounded) log-variance of the normalized state change, each B x ds. */
     public Prediction predict(INDArray theta, INDArray x) {
         Workspace ws = workspace(x.rows());
         INDArray out = forward(theta, x, ws)[spec.layers()];
         int ds = spec.observationDim();
+        INDArray lv = out.get(NDArrayIndex.all(), NDArrayIndex.interval(ds, 2 * ds)).dup('c');
         return new Prediction(out.get(NDArrayIndex.all(), NDArrayIndex.interval(0, ds)).dup('c'),
-                out.get(NDArrayIndex.all(), NDArrayIndex.interval(ds, 2 * ds)).dup('c'));
+                boundLogVariance(lv));
+    }
+
+    /** {@code lv = c + h tanh((q - c) / h)} in place: the raw output column to the log-variance. */
+    public static INDArray boundLogVariance(INDArray raw) {
+        return Transforms.tanh(raw.subi(LV_MID).divi(LV_HALF), false).muli(LV_HALF).addi(LV_MID);
     }
 
     /** The mean and log-variance of a prediction. */
@@ -277,7 +294,7 @@ public final class GaussianMlp {
 
     /**
      * The loss of output {@code out} (B x 2 ds) against {@code y}; if {@code dOut} is not
-     * null, dL/d(out) = [(mu - y) w / B | 0.5 (1 - (y - mu)^2 w) / B], w = exp(-lv), is
+     * null, dL/d(out) = [(mu - y) w / B | 0.5 (1 - (y - mu)^2 w) / B * lv'(q)], w = exp(-lv), is
      * written into it. In plain Java (double): a handful of numbers per row.
      */
     private double outputTerms(INDArray out, INDArray y, Workspace ws, INDArray dOut) {
@@ -293,13 +310,14 @@ public final class GaussianMlp {
         for (int i = 0; i < rows; i++) {
             int row = i * 2 * ds;
             for (int d = 0; d < ds; d++) {
-                double lv = o[row + ds + d];
+                double th = Math.tanh((o[row + ds + d] - LV_MID) / LV_HALF);
+                double lv = LV_MID + LV_HALF * th;
                 double r = o[row + d] - t[i * ds + d];
                 double w = Math.exp(-lv);
                 double r2w = r * r * w;
                 sum += r2w + lv;
                 g[row + d] = r * w / b;
-                g[row + ds + d] = 0.5 * (1 - r2w) / b;
+                g[row + ds + d] = 0.5 * (1 - r2w) / b * (1 - th * th);
             }
         }
         if (dOut != null) {
@@ -311,7 +329,8 @@ public final class GaussianMlp {
     /**
      * delta = dL/d(out) into {@code ws.dOut} and its R-derivative into {@code ws.rdOut},
      * given R{out} = {@code rOut}:
-     * R{dmu} = w (R{mu} - r R{lv}) / B, R{dlv} = -0.5 w r (2 R{mu} - r R{lv}) / B.
+     * R{dmu} = w (R{mu} - r R{lv}) / B, R{dlv} = -0.5 w r (2 R{mu} - r R{lv}) / B, with
+     * R{lv} = lv'(q) R{q} and the chain through lv'(q) for the raw output q.
      */
     private void outputRTerms(INDArray out, INDArray rOut, INDArray y, Workspace ws) {
         outputTerms(out, y, ws, ws.dOut);
@@ -326,12 +345,18 @@ public final class GaussianMlp {
         for (int i = 0; i < rows; i++) {
             int row = i * 2 * ds;
             for (int d = 0; d < ds; d++) {
+                double th = Math.tanh((o[row + ds + d] - LV_MID) / LV_HALF);
+                double dlv = 1 - th * th;
                 double r = o[row + d] - t[i * ds + d];
-                double w = Math.exp(-o[row + ds + d]);
+                double w = Math.exp(-(LV_MID + LV_HALF * th));
                 double rmu = ro[row + d];
-                double rlv = ro[row + ds + d];
+                double rq = ro[row + ds + d];
+                double rlv = dlv * rq;
+                double gLv = 0.5 * (1 - r * r * w) / b;
+                double rgLv = (2 * rmu - r * rlv) * r * w * (-0.5 / b);
                 rg[row + d] = (rmu - r * rlv) * w / b;
-                rg[row + ds + d] = (2 * rmu - r * rlv) * r * w * (-0.5 / b);
+                // d/dr [gLv * lv'(q)] with lv'' = -2 th (1 - th^2) / h
+                rg[row + ds + d] = rgLv * dlv + gLv * (-2 * th * dlv / LV_HALF) * rq;
             }
         }
         write(rg, ws.rdOut);
