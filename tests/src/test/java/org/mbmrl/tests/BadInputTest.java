@@ -168,7 +168,7 @@ class BadInputTest {
         List<String> before = listing(run);
         List<String> args = new ArrayList<>(train(Fixtures.smallDataset(), run, "train.iterations=4", "adapt.lr=0.02"));
         args.add("--resume");
-        rejects(args, "--resume", "adapt.lr: 0.05 vs 0.02");
+        rejects(args, "--resume", "adapt.lr: 0.005 vs 0.02");
         assertEquals(before, listing(run), "nothing written");
         // and a second train into the same run without --resume is refused too
         rejects(train(Fixtures.smallDataset(), run), "already has checkpoints", "--resume");

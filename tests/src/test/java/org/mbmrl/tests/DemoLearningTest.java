@@ -37,6 +37,7 @@ class DemoLearningTest {
         double[] maml = means.get("maml");
         double[] pooled = means.get("pooled");
         String table = r.out().substring(r.out().lastIndexOf("K-step prediction error"));
+        System.out.println(table);
         assertTrue(maml[1] < maml[0], "maml: adapted " + maml[1] + " should beat unadapted " + maml[0] + "\n" + table);
         assertTrue(maml[1] < pooled[0], "maml adapted " + maml[1] + " should beat pooled " + pooled[0] + "\n" + table);
         assertTrue(maml[1] < pooled[1], "maml adapted " + maml[1] + " should beat pooled adapted " + pooled[1] + "\n" + table);

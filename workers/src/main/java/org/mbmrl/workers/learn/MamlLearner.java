@@ -28,41 +28,18 @@ import org.nd4j.linalg.factory.Nd4j;
  * with H_j the Hessian of L_past at phi_j applied by the model's exact R-operator
  * Hessian-vector product; first order drops the H terms.
  */
-public final class MamlLearner implements TaskLearner {
-    private static final float[] NO_CONTEXT = new float[0];
-
-    private final GaussianMlp model;
-    private final Normalizer normalizer;
-    private final InnerLoop inner;
+public final class MamlLearner extends SegmentLearner {
     private final boolean secondOrder;
-    private final int segments;
 
     public MamlLearner(GaussianMlp model, Normalizer normalizer, InnerLoop inner, boolean secondOrder, int segments) {
-        if (segments < 1) {
-            throw new IllegalArgumentException("train.segments must be >= 1; got " + segments);
-        }
-        this.model = model;
-        this.normalizer = normalizer;
-        this.inner = inner;
+        super(model, normalizer, inner, segments);
         this.secondOrder = secondOrder;
-        this.segments = segments;
     }
 
     @Override
-    public TaskUpdate update(INDArray theta, TaskTransitions task, long seed) {
-        int[] starts = Segments.sample(task, inner.segmentLength(), segments, seed);
-        INDArray sum = model.zeros();
-        INDArray g = model.zeros();
-        double pre = 0;
-        double post = 0;
-        for (int start : starts) {
-            Batch past = Batch.of(task, start, inner.past(), normalizer, NO_CONTEXT, model.dtype());
-            Batch future = Batch.of(task, start + inner.past(), inner.future(), normalizer, NO_CONTEXT, model.dtype());
-            pre += model.loss(theta, future.x(), future.y());
-            post += metaGradient(theta, past, future, g);
-            sum.addi(g);
-        }
-        return new TaskUpdate(task.taskId(), sum.divi(segments), pre / segments, post / segments, segments);
+    protected double[] segment(INDArray theta, TaskTransitions task, int start, Batch past, Batch future, INDArray direction) {
+        double pre = model.loss(theta, future.x(), future.y());
+        return new double[] {pre, metaGradient(theta, past, future, direction)};
     }
 
     /**

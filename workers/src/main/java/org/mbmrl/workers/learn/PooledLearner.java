@@ -11,39 +11,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * sampled segment of M + K transitions, so it sees the same data as maml. The driver applies
  * Adam to the meta-batch mean. The reported losses are those of the meta-test adaptation.
  */
-public final class PooledLearner implements TaskLearner {
-    private static final float[] NO_CONTEXT = new float[0];
-
-    private final GaussianMlp model;
-    private final Normalizer normalizer;
-    private final InnerLoop inner;
-    private final int segments;
+public final class PooledLearner extends SegmentLearner {
 
     public PooledLearner(GaussianMlp model, Normalizer normalizer, InnerLoop inner, int segments) {
-        if (segments < 1) {
-            throw new IllegalArgumentException("train.segments must be >= 1; got " + segments);
-        }
-        this.model = model;
-        this.normalizer = normalizer;
-        this.inner = inner;
-        this.segments = segments;
+        super(model, normalizer, inner, segments);
     }
 
     @Override
-    public TaskUpdate update(INDArray theta, TaskTransitions task, long seed) {
-        int[] starts = Segments.sample(task, inner.segmentLength(), segments, seed);
-        INDArray sum = model.zeros();
-        INDArray g = model.zeros();
-        double pre = 0;
-        double post = 0;
-        for (int start : starts) {
-            Batch segment = Batch.of(task, start, inner.segmentLength(), normalizer, NO_CONTEXT, model.dtype());
-            model.lossAndGradient(theta, segment.x(), segment.y(), g);
-            sum.addi(g);
-            double[] pp = PrePost.of(model, theta, task, start, normalizer, inner);
-            pre += pp[0];
-            post += pp[1];
-        }
-        return new TaskUpdate(task.taskId(), sum.divi(segments), pre / segments, post / segments, segments);
+    protected double[] segment(INDArray theta, TaskTransitions task, int start, Batch past, Batch future, INDArray direction) {
+        Batch whole = batch(task, start, inner.segmentLength());
+        model.lossAndGradient(theta, whole.x(), whole.y(), direction);
+        return prePost(theta, past, future);
     }
 }

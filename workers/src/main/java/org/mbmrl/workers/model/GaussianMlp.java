@@ -45,7 +45,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 public final class GaussianMlp {
     private static final double LOG_2PI = Math.log(2 * Math.PI);
     /** Bounds of the predicted log-variance (normalized units). */
-    public static final double LOG_VARIANCE_MIN = -3.0;
+    public static final double LOG_VARIANCE_MIN = -2.0;
     public static final double LOG_VARIANCE_MAX = 2.0;
     private static final double LV_MID = (LOG_VARIANCE_MIN + LOG_VARIANCE_MAX) / 2;
     private static final double LV_HALF = (LOG_VARIANCE_MAX - LOG_VARIANCE_MIN) / 2;

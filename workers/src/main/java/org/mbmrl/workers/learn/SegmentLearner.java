@@ -1,0 +1,67 @@
+package org.mbmrl.workers.learn;
+
+import org.mbmrl.datasets.TaskTransitions;
+import org.mbmrl.workers.model.Batch;
+import org.mbmrl.workers.model.GaussianMlp;
+import org.mbmrl.workers.model.Normalizer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The loop all three learners share: draw the task's seeded segments of M + K consecutive
+ * transitions, let the algorithm compute each segment's direction and losses, and average
+ * them. Subclasses implement only {@link #segment}.
+ */
+abstract class SegmentLearner implements TaskLearner {
+    private static final float[] NO_CONTEXT = new float[0];
+
+    protected final GaussianMlp model;
+    protected final Normalizer normalizer;
+    protected final InnerLoop inner;
+    private final int segments;
+
+    SegmentLearner(GaussianMlp model, Normalizer normalizer, InnerLoop inner, int segments) {
+        if (segments < 1) {
+            throw new IllegalArgumentException("train.segments must be >= 1; got " + segments);
+        }
+        this.model = model;
+        this.normalizer = normalizer;
+        this.inner = inner;
+        this.segments = segments;
+    }
+
+    @Override
+    public final TaskUpdate update(INDArray theta, TaskTransitions task, long seed) {
+        int[] starts = Segments.sample(task, inner.segmentLength(), segments, seed);
+        INDArray sum = model.zeros();
+        INDArray direction = model.zeros();
+        double pre = 0;
+        double post = 0;
+        for (int start : starts) {
+            double[] losses = segment(theta, task, start, batch(task, start, inner.past()),
+                    batch(task, start + inner.past(), inner.future()), direction);
+            sum.addi(direction);
+            pre += losses[0];
+            post += losses[1];
+        }
+        return new TaskUpdate(task.taskId(), sum.divi(segments), pre / segments, post / segments, segments);
+    }
+
+    /**
+     * Writes the segment starting at row {@code start} ({@code past}: its M transitions,
+     * {@code future}: the K after them) into {@code direction} and returns the NLL of the
+     * future transitions before and after the inner loop adapts on the past ones.
+     */
+    protected abstract double[] segment(INDArray theta, TaskTransitions task, int start, Batch past, Batch future,
+            INDArray direction);
+
+    /** Rows {@code from .. from+count-1} of {@code task}, normalized, in the model's type. */
+    protected Batch batch(TaskTransitions task, int from, int count) {
+        return Batch.of(task, from, count, normalizer, NO_CONTEXT, model.dtype());
+    }
+
+    /** NLL of {@code future} under theta and under theta adapted on {@code past} (the meta-test inner loop). */
+    protected double[] prePost(INDArray theta, Batch past, Batch future) {
+        INDArray phi = Adaptation.adapt(model, theta, past, inner.steps(), inner.lr());
+        return new double[] {model.loss(theta, future.x(), future.y()), model.loss(phi, future.x(), future.y())};
+    }
+}
