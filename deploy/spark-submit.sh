@@ -32,7 +32,9 @@ offheap="${MBMRL_OFFHEAP:-2g}"
 exec "$submit" \
   --class org.mbmrl.driver.cli.Mbmrl \
   --conf spark.serializer=org.apache.spark.serializer.KryoSerializer \
-  --conf spark.kryo.registrator=org.nd4j.kryo.Nd4jRegistrator \
+  --conf spark.kryo.registrator=org.nd4j.kryo.Nd4jRegistrator,org.mbmrl.driver.spark.MbmrlKryoRegistrator \
+  --conf spark.task.maxDirectResultSize=64m \
+  --conf spark.broadcast.compress=false \
   --conf spark.kryoserializer.buffer.max=512m \
   --conf spark.executor.memoryOverhead="$offheap" \
   --conf "spark.executor.extraJavaOptions=-Dorg.bytedeco.javacpp.maxbytes=$offheap -Dorg.bytedeco.javacpp.maxphysicalbytes=0" \

@@ -38,6 +38,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-spark", description = "Only the kernel benchmarks.")
     boolean noSpark;
 
+    @Option(names = "--no-kernels", description = "Only the Spark overhead.")
+    boolean noKernels;
+
     @Override
     public Integer call() {
         int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
@@ -48,9 +51,11 @@ final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--iterations must be >= 1; got " + iterations);
         }
         PrintStream out = new PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true);
-        out.print(KernelBenchmarks.run(n, quick).toTable());
-        if (!noSpark) {
+        if (!noKernels) {
+            out.print(KernelBenchmarks.run(n, quick).toTable());
             out.println();
+        }
+        if (!noSpark) {
             SparkOverhead.Figures f = SparkOverhead.measure(spark.session("bench"), hidden, quick ? 1 : iterations, out);
             out.print(f.table());
         }

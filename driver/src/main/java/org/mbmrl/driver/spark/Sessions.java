@@ -11,6 +11,8 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class Sessions {
     public static final String DEFAULT_MASTER = "local[*]";
+    /** ND4J's Kryo registrations (INDArrays) and mbmrl's own. */
+    public static final String REGISTRATORS = "org.nd4j.kryo.Nd4jRegistrator,org.mbmrl.driver.spark.MbmrlKryoRegistrator";
 
     private Sessions() {}
 
@@ -29,9 +31,14 @@ public final class Sessions {
         }
         conf.setIfMissing("spark.app.name", appName);
         conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
-        conf.setIfMissing("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator");
+        conf.setIfMissing("spark.kryo.registrator", REGISTRATORS);
         conf.setIfMissing("spark.kryoserializer.buffer.max", "512m");
         conf.setIfMissing("spark.sql.shuffle.partitions", "8");
+        // theta (a float vector) and per-partition sums (long vectors) are a few MB each:
+        // return them directly instead of through the block manager, and do not try to
+        // compress random floats.
+        conf.setIfMissing("spark.task.maxDirectResultSize", "64m");
+        conf.setIfMissing("spark.broadcast.compress", "false");
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
         if (conf.get("spark.master").startsWith("local")) {
             conf.setIfMissing("spark.ui.enabled", "false");

@@ -63,6 +63,19 @@ public final class ExactSum implements Serializable {
         return this;
     }
 
+    /** The raw fixed-point sums (null while empty); for serializers only. */
+    public long[] sums() {
+        return sums;
+    }
+
+    /** Rebuilds a sum from {@link #sums()} and {@link #count()}; for serializers only. */
+    public static ExactSum restore(long[] sums, int count) {
+        ExactSum s = new ExactSum();
+        s.sums = sums;
+        s.count = count;
+        return s;
+    }
+
     /** Number of contributions added. */
     public int count() {
         return count;
