@@ -84,38 +84,56 @@ public final class SparkOverhead {
 
         out.printf("spark overhead: %d parameters, %d task slots, %d timed iterations each%n", spec.parameterCount(), slots,
                 iterations);
-        double sparkSeconds = time(iterations, it -> {
-            Broadcast<float[]> b = jsc.broadcast(theta);
-            MetaTrainer.aggregate(tasks, batch, b, step, it);
-            b.destroy();
-        });
         ExecutorService pool = Executors.newFixedThreadPool(slots);
-        double loopSeconds;
-        double serialSeconds;
+        double[][] seconds;
         try {
-            loopSeconds = time(iterations, it -> loop(pool, local, step, theta, it));
-            serialSeconds = time(iterations, it -> {
-                ExactSum sum = new ExactSum();
-                for (TaskTransitions t : local) {
-                    sum.add(t.taskId(), step.contribution(theta, t, it));
-                }
-            });
+            // Interleaved (spark, loop, serial) rounds, so drift in a shared machine's load
+            // hits all three alike; medians per variant.
+            seconds = interleaved(iterations,
+                    it -> {
+                        Broadcast<float[]> b = jsc.broadcast(theta);
+                        MetaTrainer.aggregate(tasks, batch, b, step, it);
+                        b.destroy();
+                    },
+                    it -> loop(pool, local, slots, step, theta, it),
+                    it -> {
+                        ExactSum sum = new ExactSum();
+                        for (TaskTransitions t : local) {
+                            step.contribute(sum, theta, t, it);
+                        }
+                    });
         } finally {
             pool.shutdownNow();
         }
+        double sparkSeconds = seconds[0][iterations / 2];
+        double loopSeconds = seconds[1][iterations / 2];
+        double serialSeconds = seconds[2][iterations / 2];
         tasks.unpersist(false);
         return new Figures(spec.parameterCount(), slots, sparkSeconds, loopSeconds, serialSeconds);
     }
 
-    private static void loop(ExecutorService pool, List<TaskTransitions> tasks, TaskStep step, float[] theta, int it) {
-        List<Future<float[]>> futures = new ArrayList<>();
-        for (TaskTransitions t : tasks) {
-            futures.add(pool.submit(() -> step.contribution(theta, t, it)));
+    /**
+     * The tasks cut into {@code slots} contiguous shares, as {@code parallelize} cuts them;
+     * each thread sums its share into its own partial sum, then the partial sums are merged:
+     * the executors' work without Spark.
+     */
+    private static void loop(ExecutorService pool, List<TaskTransitions> tasks, int slots, TaskStep step, float[] theta,
+            int it) {
+        List<Future<ExactSum>> futures = new ArrayList<>();
+        for (int s = 0; s < slots; s++) {
+            List<TaskTransitions> share = tasks.subList(s * tasks.size() / slots, (s + 1) * tasks.size() / slots);
+            futures.add(pool.submit(() -> {
+                ExactSum partial = new ExactSum();
+                for (TaskTransitions t : share) {
+                    step.contribute(partial, theta, t, it);
+                }
+                return partial;
+            }));
         }
         ExactSum sum = new ExactSum();
         try {
-            for (int i = 0; i < tasks.size(); i++) {
-                sum.add(tasks.get(i).taskId(), futures.get(i).get());
+            for (Future<ExactSum> f : futures) {
+                sum.merge(f.get());
             }
         } catch (InterruptedException | ExecutionException e) {
             throw new IllegalStateException(e);
@@ -126,17 +144,22 @@ public final class SparkOverhead {
         void run(int iteration);
     }
 
-    /** Median seconds of {@code n} runs after one warm-up. */
-    private static double time(int n, Iteration body) {
-        body.run(0);
-        double[] s = new double[n];
-        for (int i = 0; i < n; i++) {
-            long t0 = System.nanoTime();
-            body.run(i + 1);
-            s[i] = (System.nanoTime() - t0) / 1e9;
+    /** Sorted seconds of {@code n} rounds of each variant, after one warm-up round. */
+    private static double[][] interleaved(int n, Iteration... variants) {
+        double[][] s = new double[variants.length][n];
+        for (int round = 0; round <= n; round++) {
+            for (int v = 0; v < variants.length; v++) {
+                long t0 = System.nanoTime();
+                variants[v].run(round);
+                if (round > 0) {
+                    s[v][round - 1] = (System.nanoTime() - t0) / 1e9;
+                }
+            }
         }
-        Arrays.sort(s);
-        return s[n / 2];
+        for (double[] x : s) {
+            Arrays.sort(x);
+        }
+        return s;
     }
 
     /** One episode of random transitions with W1's dimensions (a pure function of the id). */

@@ -26,22 +26,40 @@ public final class ExactSum implements Serializable {
     public ExactSum() {}
 
     public ExactSum add(long taskId, float[] contribution) {
+        return add(taskId, java.nio.FloatBuffer.wrap(contribution), new float[0]);
+    }
+
+    /**
+     * Adds the vector {@code head} (all its remaining floats, read in place: no copy of a
+     * parameter-sized array) followed by {@code tail}.
+     */
+    public ExactSum add(long taskId, java.nio.FloatBuffer head, float[] tail) {
+        int n = head.remaining();
+        int length = n + tail.length;
         if (sums == null) {
-            sums = new long[contribution.length];
-        } else if (sums.length != contribution.length) {
-            throw new IllegalStateException("contribution of task " + taskId + " has length " + contribution.length
+            sums = new long[length];
+        } else if (sums.length != length) {
+            throw new IllegalStateException("contribution of task " + taskId + " has length " + length
                     + ", expected " + sums.length);
         }
-        for (int i = 0; i < contribution.length; i++) {
-            float v = contribution[i];
-            if (!(Math.abs(v) < LIMIT)) {
-                throw new ContributionOutOfRange("task " + taskId + " contributed " + v + " at index " + i
-                        + " (finite values below " + LIMIT + " expected): training diverged; lower train.lr or adapt.lr");
-            }
-            sums[i] = Math.addExact(sums[i], Math.round(v * SCALE));
+        int base = head.position();
+        for (int i = 0; i < n; i++) {
+            accumulate(taskId, i, head.get(base + i));
+        }
+        for (int i = 0; i < tail.length; i++) {
+            accumulate(taskId, n + i, tail[i]);
         }
         count++;
         return this;
+    }
+
+    private void accumulate(long taskId, int i, float v) {
+        if (!(Math.abs(v) < LIMIT)) {
+            throw new ContributionOutOfRange("task " + taskId + " contributed " + v + " at index " + i
+                    + " (finite values below " + LIMIT + " expected): training diverged; lower train.lr or adapt.lr");
+        }
+        // v * 2^40 is exact; rint (an intrinsic) rounds it once, to nearest even.
+        sums[i] = Math.addExact(sums[i], (long) Math.rint(v * SCALE));
     }
 
     public ExactSum merge(ExactSum other) {

@@ -170,7 +170,7 @@ public final class MetaTrainer {
             int iteration) {
         return tasks.filter(t -> Arrays.binarySearch(batch, t.taskId()) >= 0)
                 .treeAggregate(new ExactSum(),
-                        (acc, t) -> acc.add(t.taskId(), step.contribution(theta.value(), t, iteration)),
+                        (acc, t) -> step.contribute(acc, theta.value(), t, iteration),
                         ExactSum::merge, 2);
     }
 

@@ -60,16 +60,21 @@ public final class TaskStep implements Serializable {
         return Seeds.derive(runSeed, Seeds.STREAM_SEGMENTS, iteration, taskId);
     }
 
-    /** Runs on an executor. */
-    public float[] contribution(float[] theta, TaskTransitions task, int iteration) {
+    /**
+     * Runs on an executor: adds this task's {@code [direction | pre-loss | post-loss]} to
+     * {@code sum}, reading the direction in place.
+     */
+    public ExactSum contribute(ExactSum sum, float[] theta, TaskTransitions task, int iteration) {
         configureThreads();
         INDArray t = Nd4j.create(theta, new long[] {1, theta.length}, DataType.FLOAT);
         TaskUpdate u = learner().update(t, task, seed(iteration, task.taskId()));
-        float[] out = new float[theta.length + 2];
-        System.arraycopy(u.direction().toFloatVector(), 0, out, 0, theta.length);
-        out[theta.length] = (float) u.preLoss();
-        out[theta.length + 1] = (float) u.postLoss();
-        return out;
+        INDArray d = u.direction();
+        if (d.length() != theta.length || d.isView() || d.offset() != 0) {
+            throw new IllegalStateException("task update is not a plain vector of " + theta.length + " floats");
+        }
+        java.nio.FloatBuffer head = d.data().asNioFloat();
+        head.limit(theta.length);
+        return sum.add(task.taskId(), head, new float[] {(float) u.preLoss(), (float) u.postLoss()});
     }
 
     /** Native threads = the task's CPUs (spark.task.cpus), also in local mode. */
