@@ -96,6 +96,40 @@ class GaussianMlpReferenceTest {
         compare(new MlpSpec(3, 2, 0, List.of(20, 10), Activation.TANH), dtype, 13, 7, tol, true);
     }
 
+    @ParameterizedTest
+    @CsvSource({"FLOAT, 1e-5", "DOUBLE, 1e-12"})
+    void parameterVectorsMayBeViewsIntoLargerBuffers(DataType dtype, double tol) {
+        MlpSpec spec = new MlpSpec(3, 2, 0, List.of(20, 10), Activation.TANH);
+        GaussianMlp fast = new GaussianMlp(spec, dtype);
+        ReferenceGaussianMlp ref = new ReferenceGaussianMlp(spec, dtype);
+        SplittableRandom rng = new SplittableRandom(9);
+        int p = spec.parameterCount();
+        INDArray theta = fast.initialParameters(9).addi(uniform(rng, 1, p, 0.05, dtype));
+        INDArray v = uniform(rng, 1, p, 1.0, dtype);
+        INDArray x = uniform(rng, 11, spec.inputDim(), 1.0, dtype);
+        INDArray y = uniform(rng, 11, spec.observationDim(), 1.0, dtype);
+        // theta, v, gradient and HVP as [1, P] windows of one [2, 4P + 11] buffer, at odd offsets.
+        INDArray big = uniform(rng, 2, 4 * p + 11, 1.0, dtype);
+        INDArray thetaView = big.get(NDArrayIndex.interval(1, 2), NDArrayIndex.interval(3, 3 + p)).assign(theta);
+        INDArray vView = big.get(NDArrayIndex.interval(1, 2), NDArrayIndex.interval(5 + p, 5 + 2 * p)).assign(v);
+        INDArray gView = big.get(NDArrayIndex.interval(1, 2), NDArrayIndex.interval(7 + 2 * p, 7 + 3 * p));
+        INDArray hView = big.get(NDArrayIndex.interval(0, 1), NDArrayIndex.interval(1, 1 + p));
+        INDArray before = big.dup();
+
+        INDArray gRef = ref.zeros();
+        double lossRef = ref.lossAndGradient(theta, x, y, gRef);
+        assertEquals(lossRef, fast.lossAndGradient(thetaView, x, y, gView), tol * Math.max(1, Math.abs(lossRef)));
+        assertTrue(relative(gView, gRef) < tol, "gradient into a view " + relative(gView, gRef));
+        INDArray hRef = ref.zeros();
+        ref.hessianVectorProduct(theta, x, y, v, hRef);
+        fast.hessianVectorProduct(thetaView, x, y, vView, hView);
+        assertTrue(relative(hView, hRef) < tol, "HVP into a view " + relative(hView, hRef));
+        // Nothing outside the written windows changed.
+        before.get(NDArrayIndex.interval(1, 2), NDArrayIndex.interval(7 + 2 * p, 7 + 3 * p)).assign(gView);
+        before.get(NDArrayIndex.interval(0, 1), NDArrayIndex.interval(1, 1 + p)).assign(hView);
+        assertEquals(before, big);
+    }
+
     @Test
     void matchesReferenceOnTheBenchmarkModelInFloat() {
         compare(new MlpSpec(10, 16, 0, List.of(512, 512, 512), Activation.TANH), DataType.FLOAT, 32, 3, 1e-4, false);
