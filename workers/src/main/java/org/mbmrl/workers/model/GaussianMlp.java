@@ -1,10 +1,13 @@
 package org.mbmrl.workers.model;
 
+import java.lang.ref.Reference;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.Step;
@@ -36,11 +39,11 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * which second-order MAML needs and SameDiff in ND4J M2 cannot give.
  *
  * <p>Works in {@link DataType#FLOAT} (training) or {@link DataType#DOUBLE} (gradient checks);
- * all arrays passed in must have the model's data type. Thread-safe in the sense that ND4J
- * arrays are not: the instance holds no mutable state, and the scratch arrays a pass works
- * in are per thread (kept for the next call with the same batch size, by any model of the
- * same spec and type on that thread), so concurrent calls on different threads are fine as
- * long as they do not write the same arrays.
+ * all arrays passed in must have the model's data type. Calls on different threads may run
+ * concurrently as long as they do not write the same arrays: the instance holds no mutable
+ * state, and the scratch arrays a pass works in are per thread (kept for the next call with
+ * the same batch size by any model of the same spec and type on that thread; at most a few
+ * batch sizes per thread). No result aliases them.
  */
 public final class GaussianMlp {
     private static final double LOG_2PI = Math.log(2 * Math.PI);
@@ -125,36 +128,78 @@ public final class GaussianMlp {
     //
     // Every pass runs in preallocated per-thread arrays (see Workspace): on this stack a fresh
     // off-heap array costs far more than the arithmetic on it (page faults on every new
-    // buffer; about 3 ms for a 256 x 512 float array, 10 ms for a parameter vector), and each
-    // ND4J op costs 10-50 us of dispatch however small. So: no allocation per call; the bias
-    // add is a rank-1 GEMM (ones x b) the layer's GEMM then accumulates into; the bias
-    // gradient is a GEMM (ones^T delta) instead of a column reduction; sigma'(a) uses the
-    // in-place transform ops (no scalar ops, which cost a scalar array each); the few
-    // numbers of the output layer (B x 2 ds) are done in plain Java. The arithmetic is that
-    // of the straightforward implementation up to rounding order.
+    // buffer; measured here, about 3 ms for a 256 x 512 float array and 10 ms for a
+    // parameter vector), and each ND4J op costs tens of microseconds of dispatch however
+    // small. So: no allocation per call; the GEMMs go straight to OpenBLAS on the buffers
+    // (Blas; no Mmul op, no per-layer views); the bias add is a rank-1 GEMM (ones b) the
+    // layer's GEMM then accumulates into; the bias gradient is a GEMV (delta^T ones) instead
+    // of a column reduction; sigma'(a) uses in-place transform ops (no scalar ops, which cost
+    // a scalar array each); the few numbers of the output layer (B x 2 ds) are done in plain
+    // Java, in double. The arithmetic is that of the straightforward implementation up to
+    // rounding order. Elementwise work left in ND4J: tanh (about 5 ns an element, the largest
+    // non-GEMM cost) and three in-place ops per hidden layer in the backward pass.
+    //
+    // Layouts: activations and deltas are c-order B x width arrays; layer l's weights W_l
+    // (nIn x nOut, column-major in the flat vector) are, read row-major, W_l^T with leading
+    // dimension nIn.
 
     /** Activations of every layer: {@code a[0] = x}, {@code a[L]} = output (mu | lv), in {@code ws}. */
     private INDArray[] forward(INDArray theta, INDArray x, Workspace ws) {
+        checkFlat(theta);
         int layers = spec.layers();
-        if (x.rank() != 2 || x.columns() != spec.inputDim()) {
-            throw new IllegalArgumentException("expected inputs of shape [B, " + spec.inputDim() + "]; got "
-                    + java.util.Arrays.toString(x.shape()));
-        }
-        if (x.dataType() != dtype) {
-            throw new IllegalArgumentException("expected " + dtype + " inputs; got " + x.dataType());
-        }
         INDArray[] a = new INDArray[layers + 1];
-        a[0] = x;
+        a[0] = plainInput(x);
+        Pointer pt = Blas.address(theta);
         for (int l = 0; l < layers; l++) {
             INDArray z = ws.act[l + 1];
-            Nd4j.gemm(ws.onesColumn, bias(theta, l), z, false, false, 1.0, 0.0);
-            Nd4j.gemm(a[l], weights(theta, l), z, false, false, 1.0, 1.0);
+            Pointer pz = Blas.address(z);
+            biasRows(l, pt, pz, ws);
+            linear(l, Blas.address(a[l]), pt, pz, 1.0, ws);
             if (l < layers - 1) {
                 activate(z);
             }
             a[l + 1] = z;
         }
+        // Raw addresses do not keep arrays alive: theta (and a copied input) must outlive the calls.
+        Reference.reachabilityFence(theta);
         return a;
+    }
+
+    /** {@code out = ones b_l} (rows x nOut): every row the bias of layer {@code l} in {@code params}. */
+    private void biasRows(int l, Pointer params, Pointer out, Workspace ws) {
+        int nOut = spec.nOut(l);
+        Blas.gemm(dtype, false, false, ws.rows, nOut, 1, 1.0, ws.onesAddress, 0, 1, params, spec.biasOffset(l), nOut,
+                0.0, out, 0, nOut);
+    }
+
+    /** {@code out = in W_l + beta out}: in is rows x nIn, out rows x nOut, W_l from {@code params}. */
+    private void linear(int l, Pointer in, Pointer params, Pointer out, double beta, Workspace ws) {
+        int nIn = spec.nIn(l);
+        int nOut = spec.nOut(l);
+        Blas.gemm(dtype, false, true, ws.rows, nOut, nIn, 1.0, in, 0, nIn, params, spec.weightOffset(l), nIn, beta,
+                out, 0, nOut);
+    }
+
+    /** {@code out = delta W_l^T + beta out}: delta is rows x nOut, out rows x nIn. */
+    private void linearTransposed(int l, Pointer delta, Pointer params, Pointer out, double beta, Workspace ws) {
+        int nIn = spec.nIn(l);
+        int nOut = spec.nOut(l);
+        Blas.gemm(dtype, false, false, ws.rows, nIn, nOut, 1.0, delta, 0, nOut, params, spec.weightOffset(l), nIn,
+                beta, out, 0, nIn);
+    }
+
+    /** Layer {@code l}'s weight block of {@code grad} = {@code a^T delta + beta} itself (stored transposed: delta^T a). */
+    private void weightGradient(int l, Pointer in, Pointer delta, Pointer grad, double beta, Workspace ws) {
+        int nIn = spec.nIn(l);
+        int nOut = spec.nOut(l);
+        Blas.gemm(dtype, true, false, nOut, nIn, ws.rows, 1.0, delta, 0, nOut, in, 0, nIn, beta, grad,
+                spec.weightOffset(l), nIn);
+    }
+
+    /** Layer {@code l}'s bias block of {@code grad} = the column sums of delta (delta^T ones). */
+    private void biasGradient(int l, Pointer delta, Pointer grad, Workspace ws) {
+        int nOut = spec.nOut(l);
+        Blas.gemvTransposed(dtype, ws.rows, nOut, delta, 0, nOut, ws.onesAddress, 0, grad, spec.biasOffset(l));
     }
 
     private void activate(INDArray z) {
@@ -177,7 +222,7 @@ public final class GaussianMlp {
 
     /** Predicted mean and (bounded) log-variance of the normalized state change, each B x ds. */
     public Prediction predict(INDArray theta, INDArray x) {
-        Workspace ws = workspace(x.rows());
+        Workspace ws = workspace(x);
         INDArray out = forward(theta, x, ws)[spec.layers()];
         int ds = spec.observationDim();
         INDArray lv = out.get(NDArrayIndex.all(), NDArrayIndex.interval(ds, 2 * ds)).dup('c');
@@ -195,7 +240,7 @@ public final class GaussianMlp {
 
     /** Mean negative log-likelihood of {@code y} under the model at {@code theta}. */
     public double loss(INDArray theta, INDArray x, INDArray y) {
-        Workspace ws = workspace(x.rows());
+        Workspace ws = workspace(x);
         return outputTerms(forward(theta, x, ws)[spec.layers()], y, ws, null);
     }
 
@@ -212,21 +257,27 @@ public final class GaussianMlp {
      */
     public double lossAndGradient(INDArray theta, INDArray x, INDArray y, INDArray gradient) {
         checkFlat(gradient);
-        Workspace ws = workspace(x.rows());
+        Workspace ws = workspace(x);
         ws.ensureBackward();
         INDArray[] a = forward(theta, x, ws);
         double loss = outputTerms(a[spec.layers()], y, ws, ws.dOut);
+        Pointer pt = Blas.address(theta);
+        Pointer pg = Blas.address(gradient);
         INDArray delta = ws.dOut;
         for (int l = spec.layers() - 1; l >= 0; l--) {
-            Nd4j.gemm(a[l], delta, weights(gradient, l), true, false, 1.0, 0.0);
-            Nd4j.gemm(ws.onesRow, delta, bias(gradient, l), false, false, 1.0, 0.0);
+            Pointer pd = Blas.address(delta);
+            weightGradient(l, Blas.address(a[l]), pd, pg, 0.0, ws);
+            biasGradient(l, pd, pg, ws);
             if (l > 0) {
                 INDArray dA = ws.d[l];
-                Nd4j.gemm(delta, weights(theta, l), dA, false, true, 1.0, 0.0);
+                linearTransposed(l, pd, pt, Blas.address(dA), 0.0, ws);
                 derivative(a[l], ws.tmp[l]);
                 delta = dA.muli(ws.tmp[l]);
             }
         }
+        Reference.reachabilityFence(theta);
+        Reference.reachabilityFence(gradient);
+        Reference.reachabilityFence(a);
         return loss;
     }
 
@@ -237,20 +288,25 @@ public final class GaussianMlp {
      * about two gradient evaluations.
      */
     public void hessianVectorProduct(INDArray theta, INDArray x, INDArray y, INDArray v, INDArray out) {
+        checkFlat(v);
         checkFlat(out);
         int layers = spec.layers();
-        Workspace ws = workspace(x.rows());
+        Workspace ws = workspace(x);
         ws.ensureBackward();
         ws.ensureHvp();
         INDArray[] a = forward(theta, x, ws);
+        Pointer pt = Blas.address(theta);
+        Pointer pv = Blas.address(v);
+        Pointer po = Blas.address(out);
         // Forward R-pass: ra[l] = R{a[l]}; ra[0] = 0 (the input does not depend on theta).
         INDArray[] ra = new INDArray[layers + 1];
         for (int l = 0; l < layers; l++) {
             INDArray rz = ws.ra[l + 1];
-            Nd4j.gemm(ws.onesColumn, bias(v, l), rz, false, false, 1.0, 0.0);
-            Nd4j.gemm(a[l], weights(v, l), rz, false, false, 1.0, 1.0);
+            Pointer prz = Blas.address(rz);
+            biasRows(l, pv, prz, ws);
+            linear(l, Blas.address(a[l]), pv, prz, 1.0, ws);
             if (l > 0) {
-                Nd4j.gemm(ra[l], weights(theta, l), rz, false, false, 1.0, 1.0);
+                linear(l, Blas.address(ra[l]), pt, prz, 1.0, ws);
             }
             if (l < layers - 1) {
                 derivative(a[l + 1], ws.tmp[l + 1]);
@@ -263,19 +319,20 @@ public final class GaussianMlp {
         INDArray delta = ws.dOut;
         INDArray rDelta = ws.rdOut;
         for (int l = layers - 1; l >= 0; l--) {
-            INDArray gw = weights(out, l);
-            Nd4j.gemm(a[l], rDelta, gw, true, false, 1.0, 0.0);
+            Pointer pd = Blas.address(delta);
+            Pointer prd = Blas.address(rDelta);
+            weightGradient(l, Blas.address(a[l]), prd, po, 0.0, ws);
             if (l > 0) {
-                Nd4j.gemm(ra[l], delta, gw, true, false, 1.0, 1.0);
+                weightGradient(l, Blas.address(ra[l]), pd, po, 1.0, ws);
             }
-            Nd4j.gemm(ws.onesRow, rDelta, bias(out, l), false, false, 1.0, 0.0);
+            biasGradient(l, prd, po, ws);
             if (l > 0) {
-                INDArray wl = weights(theta, l);
                 INDArray dA = ws.d[l];
                 INDArray rdA = ws.rd[l];
-                Nd4j.gemm(delta, wl, dA, false, true, 1.0, 0.0);
-                Nd4j.gemm(rDelta, wl, rdA, false, true, 1.0, 0.0);
-                Nd4j.gemm(delta, weights(v, l), rdA, false, true, 1.0, 1.0);
+                Pointer prdA = Blas.address(rdA);
+                linearTransposed(l, pd, pt, Blas.address(dA), 0.0, ws);
+                linearTransposed(l, prd, pt, prdA, 0.0, ws);
+                linearTransposed(l, pd, pv, prdA, 1.0, ws);
                 INDArray d1 = ws.tmp[l];
                 derivative(a[l], d1);
                 rdA.muli(d1);
@@ -290,6 +347,26 @@ public final class GaussianMlp {
                 rDelta = rdA;
             }
         }
+        Reference.reachabilityFence(theta);
+        Reference.reachabilityFence(v);
+        Reference.reachabilityFence(out);
+        Reference.reachabilityFence(a);
+    }
+
+    /** {@code x} as a contiguous, non-view c-order array of the model's type and shape [B, inputs]. */
+    private INDArray plainInput(INDArray x) {
+        checkInput(x);
+        return isPlain(x) ? x : x.dup('c');
+    }
+
+    private void checkInput(INDArray x) {
+        if (x.rank() != 2 || x.columns() != spec.inputDim()) {
+            throw new IllegalArgumentException("expected inputs of shape [B, " + spec.inputDim() + "]; got "
+                    + Arrays.toString(x.shape()));
+        }
+        if (x.dataType() != dtype) {
+            throw new IllegalArgumentException("expected " + dtype + " inputs; got " + x.dataType());
+        }
     }
 
     /**
@@ -299,11 +376,13 @@ public final class GaussianMlp {
      */
     private double outputTerms(INDArray out, INDArray y, Workspace ws, INDArray dOut) {
         int ds = spec.observationDim();
-        int rows = (int) ws.rows;
+        int rows = ws.rows;
         double[] o = ws.out;
         double[] t = ws.target;
         read(out, o);
-        read(plainTarget(y, rows), t);
+        INDArray target = plainTarget(y, rows);
+        read(target, t);
+        Reference.reachabilityFence(target);
         double b = rows;
         double sum = 0;
         double[] g = ws.gradOut;
@@ -335,7 +414,7 @@ public final class GaussianMlp {
     private void outputRTerms(INDArray out, INDArray rOut, INDArray y, Workspace ws) {
         outputTerms(out, y, ws, ws.dOut);
         int ds = spec.observationDim();
-        int rows = (int) ws.rows;
+        int rows = ws.rows;
         double[] o = ws.out;
         double[] t = ws.target;
         double[] ro = ws.rOut;
@@ -366,7 +445,7 @@ public final class GaussianMlp {
     private INDArray plainTarget(INDArray y, int rows) {
         if (y.rank() != 2 || y.rows() != rows || y.columns() != spec.observationDim()) {
             throw new IllegalArgumentException("expected targets of shape [" + rows + ", " + spec.observationDim()
-                    + "]; got " + java.util.Arrays.toString(y.shape()));
+                    + "]; got " + Arrays.toString(y.shape()));
         }
         if (y.dataType() != dtype) {
             throw new IllegalArgumentException("expected " + dtype + " targets; got " + y.dataType());
@@ -415,7 +494,7 @@ public final class GaussianMlp {
     /** Workspaces kept per thread (most recently used first); older ones are dropped. */
     private static final int WORKSPACES_PER_THREAD = 8;
 
-    private record WorkspaceKey(MlpSpec spec, DataType dtype, long rows) {}
+    private record WorkspaceKey(MlpSpec spec, DataType dtype, int rows) {}
 
     private static final ThreadLocal<Map<WorkspaceKey, Workspace>> WORKSPACES = ThreadLocal.withInitial(
             () -> new LinkedHashMap<>(16, 0.75f, true) {
@@ -430,12 +509,15 @@ public final class GaussianMlp {
      * same spec and type on the thread (a Spark task may build a new model per call); a call
      * uses them only while it runs and returns nothing that aliases them.
      */
-    private Workspace workspace(long rows) {
+    private Workspace workspace(INDArray x) {
+        checkInput(x);
+        long rows = x.rows();
         if (rows < 1 || rows * spec.outputDim() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("a batch needs 1 to " + Integer.MAX_VALUE / spec.outputDim()
                     + " rows; got " + rows);
         }
-        return WORKSPACES.get().computeIfAbsent(new WorkspaceKey(spec, dtype, rows), k -> new Workspace(spec, dtype, rows));
+        return WORKSPACES.get().computeIfAbsent(new WorkspaceKey(spec, dtype, (int) rows),
+                k -> new Workspace(spec, dtype, (int) rows));
     }
 
     /**
@@ -445,11 +527,10 @@ public final class GaussianMlp {
     private static final class Workspace {
         final MlpSpec spec;
         final DataType dtype;
-        final long rows;
-        /** [rows, 1] ones: the bias add as a rank-1 GEMM. */
-        final INDArray onesColumn;
-        /** [1, rows] ones: the bias gradient as a GEMM. */
-        final INDArray onesRow;
+        final int rows;
+        /** rows ones: the bias add (a rank-1 GEMM) and the bias gradient (a GEMV). */
+        final INDArray ones;
+        final Pointer onesAddress;
         /** act[l], l = 1..L: output of layer l-1, rows x nOut(l-1). */
         final INDArray[] act;
         /** Output, target and output gradient of the output layer, on the heap. */
@@ -467,12 +548,12 @@ public final class GaussianMlp {
         INDArray rdOut;
         double[] rOut;
 
-        Workspace(MlpSpec spec, DataType dtype, long rows) {
+        Workspace(MlpSpec spec, DataType dtype, int rows) {
             this.spec = spec;
             this.dtype = dtype;
             this.rows = rows;
-            this.onesColumn = Nd4j.ones(dtype, rows, 1);
-            this.onesRow = Nd4j.ones(dtype, 1, rows);
+            this.ones = Nd4j.ones(dtype, rows, 1);
+            this.onesAddress = Blas.address(ones);
             this.act = layerArrays(1, spec.layers());
             int outputs = (int) rows * spec.outputDim();
             this.out = new double[outputs];

@@ -70,4 +70,25 @@ class GaussianMlpTest {
         double rel = fd.sub(hv).norm2Number().doubleValue() / fd.norm2Number().doubleValue();
         assertTrue(rel < 1e-6, "relative HVP error " + rel);
     }
+
+    @org.junit.jupiter.api.Test
+    void parameterVectorAsAViewGivesTheSameLossGradientAndHvp() {
+        GaussianMlp m = new GaussianMlp(new MlpSpec(3, 2, 0, List.of(7, 5), Activation.TANH), DataType.DOUBLE);
+        int p = m.spec().parameterCount();
+        SplittableRandom rng = new SplittableRandom(4);
+        INDArray plain = m.initialParameters(9).addi(randn(rng, 1, p, 0.1));
+        INDArray big = randn(rng, 3, p, 1.0);
+        big.getRow(1).assign(plain);
+        INDArray view = big.getRow(1, true);
+        INDArray x = randn(rng, 6, 5, 1.0);
+        INDArray y = randn(rng, 6, 3, 1.0);
+        INDArray v = randn(rng, 1, p, 1.0);
+        INDArray g1 = m.zeros();
+        INDArray g2 = m.zeros();
+        assertEquals(m.lossAndGradient(plain, x, y, g1), m.lossAndGradient(view, x, y, g2), 0.0);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(g1.toDoubleVector(), g2.toDoubleVector(), 0.0);
+        m.hessianVectorProduct(plain, x, y, v, g1);
+        m.hessianVectorProduct(view, x, y, v, g2);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(g1.toDoubleVector(), g2.toDoubleVector(), 0.0);
+    }
 }
