@@ -40,7 +40,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *       {@code R{a} W} (2), backward R-pass {@code a^T R{delta}}, {@code R{a}^T delta},
  *       {@code delta W^T}, {@code R{delta} W^T}, {@code delta V^T} (5); again not
  *       subtracting the layer-0 terms it skips. (An estimate of ~5 F would understate the
- *       GEMM work the R-operator does and so the utilization.)</li>
+ *       GEMM work the R-operator does: W4's GFLOP/s and utilization would be 11/14 of those
+ *       reported.)</li>
  * </ul>
  * The parameter update {@code theta -= lr g} of W1/W2 (a pass over 549k parameters) is
  * timed but not counted.
@@ -59,8 +60,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * </ul>
  *
  * <p>Threads: {@link #setThreads(int)} sets ND4J's op threads and OpenBLAS's threads for
- * the whole run, sgemm peak included. {@code OMP_NUM_THREADS}, read at library load, is
- * not changed.
+ * the whole run, sgemm peak included. (In M2, {@code Environment.setMaxThreads} is a no-op,
+ * {@code maxThreads()} stays at the core count; {@code setMaxMasterThreads} is what bounds
+ * libnd4j's op threads.) {@code OMP_NUM_THREADS}, read at library load, is not changed.
+ * Quick mode (tests) runs small sgemm sizes and single iterations: its figures are not
+ * measurements.
  *
  * <p>Usage: {@code KernelBenchmarks [--threads N] [--quick]}; the default is all cores and a
  * full run.
