@@ -91,4 +91,30 @@ class GaussianMlpTest {
         m.hessianVectorProduct(view, x, y, v, g2);
         org.junit.jupiter.api.Assertions.assertArrayEquals(g1.toDoubleVector(), g2.toDoubleVector(), 0.0);
     }
+
+    /** The float kernels (training's path) agree with the double ones the finite-difference checks use. */
+    @ParameterizedTest
+    @EnumSource(Activation.class)
+    void floatKernelsAgreeWithDouble(Activation act) {
+        MlpSpec spec = new MlpSpec(4, 3, 0, List.of(64, 32), act);
+        GaussianMlp md = new GaussianMlp(spec, DataType.DOUBLE);
+        GaussianMlp mf = new GaussianMlp(spec, DataType.FLOAT);
+        SplittableRandom rng = new SplittableRandom(6);
+        INDArray thetaD = md.initialParameters(2).addi(randn(rng, 1, spec.parameterCount(), 0.05));
+        INDArray x = randn(rng, 40, 7, 1.0);
+        INDArray y = randn(rng, 40, 4, 1.0);
+        INDArray v = randn(rng, 1, spec.parameterCount(), 1.0);
+        INDArray gd = md.zeros();
+        INDArray gf = mf.zeros();
+        double ld = md.lossAndGradient(thetaD, x, y, gd);
+        double lf = mf.lossAndGradient(thetaD.castTo(DataType.FLOAT), x.castTo(DataType.FLOAT), y.castTo(DataType.FLOAT), gf);
+        assertEquals(ld, lf, 1e-5 * Math.abs(ld) + 1e-6);
+        double rel = gf.castTo(DataType.DOUBLE).sub(gd).norm2Number().doubleValue() / gd.norm2Number().doubleValue();
+        assertTrue(rel < 1e-5, "float gradient relative error " + rel);
+        md.hessianVectorProduct(thetaD, x, y, v, gd);
+        mf.hessianVectorProduct(thetaD.castTo(DataType.FLOAT), x.castTo(DataType.FLOAT), y.castTo(DataType.FLOAT),
+                v.castTo(DataType.FLOAT), gf);
+        rel = gf.castTo(DataType.DOUBLE).sub(gd).norm2Number().doubleValue() / gd.norm2Number().doubleValue();
+        assertTrue(rel < 1e-4, "float HVP relative error " + rel);
+    }
 }
