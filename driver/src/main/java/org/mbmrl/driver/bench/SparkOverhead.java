@@ -30,7 +30,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * The Spark overhead of one outer iteration: meta-batch 20, second-order maml (M = K = 32,
- * one inner step) on the W1 model (26 -> 512 -> 512 -> 512 -> 20) over synthetic tasks,
+ * one inner step, {@code segments} trajectory segments per task) on the W1 model (26 -> 512 -> 512 -> 512 -> 20) over synthetic tasks,
  * timed through the real training path (broadcast, cached task RDD, exact treeAggregate)
  * against the same {@link TaskStep} computations in a plain JVM loop, both in this run.
  * The loop uses as many threads as Spark has task slots, each with one native thread, as
@@ -45,25 +45,29 @@ public final class SparkOverhead {
     private SparkOverhead() {}
 
     /** Seconds per outer iteration of each variant. */
-    public record Figures(int parameters, int slots, double sparkSeconds, double loopSeconds, double serialSeconds) {
+    public record Figures(int parameters, int segments, int slots, double sparkSeconds, double loopSeconds, double serialSeconds,
+            double emptyJobSeconds) {
         public double overhead() {
             return sparkSeconds / loopSeconds - 1;
         }
 
         public String table() {
             return String.format(Locale.ROOT,
-                    "outer iteration, maml second order, meta-batch %d, %d parameters, %d task slots%n"
-                            + "%-34s %10.3f s%n%-34s %10.3f s%n%-34s %10.3f s%n%-34s %+9.1f %%%n",
-                    META_BATCH, parameters, slots, "spark (broadcast + treeAggregate)", sparkSeconds,
+                    "outer iteration, maml second order, meta-batch %d, M = K = 32, %d segment(s) per task, %d parameters, %d task slots%n"
+                            + "%-38s %10.3f s%n%-38s %10.3f s%n%-38s %10.3f s%n%-38s %10.3f s%n%-38s %+9.1f %%%n"
+                            + "%-38s %+9.1f %%%n",
+                    META_BATCH, segments, parameters, slots, "spark (broadcast + treeAggregate)", sparkSeconds,
                     "plain JVM loop, same threads", loopSeconds, "plain JVM loop, one thread", serialSeconds,
-                    "spark overhead vs same-thread loop", 100 * overhead());
+                    "spark, same job with no task sampled", emptyJobSeconds,
+                    "spark overhead vs same-thread loop", 100 * overhead(),
+                    "spark vs one-thread loop", 100 * (sparkSeconds / serialSeconds - 1));
         }
     }
 
-    public static Figures measure(SparkSession spark, int[] hidden, int iterations, PrintStream out) {
+    public static Figures measure(SparkSession spark, int[] hidden, int segments, int iterations, PrintStream out) {
         List<Integer> widths = Arrays.stream(hidden).boxed().toList();
         RunConfig config = ConfigLoader.load(null, List.of("algorithm=maml", "dataset=synthetic", "run_dir=none",
-                "adapt.past=32", "adapt.future=32", "adapt.steps=1", "train.second_order=true", "train.segments=1",
+                "adapt.past=32", "adapt.future=32", "adapt.steps=1", "train.second_order=true", "train.segments=" + segments,
                 "train.meta_batch=" + META_BATCH, "model.hidden=" + widths));
         MlpSpec spec = new MlpSpec(OBS, ACT, 0, widths, Activation.TANH);
         float[] ones = new float[OBS + ACT];
@@ -101,6 +105,12 @@ public final class SparkOverhead {
                         for (TaskTransitions t : local) {
                             step.contribute(sum, theta, t, it);
                         }
+                    },
+                    it -> {
+                        // The same job with no task sampled: Spark's fixed cost per iteration.
+                        Broadcast<float[]> b = jsc.broadcast(theta);
+                        MetaTrainer.aggregate(tasks, new long[0], b, step, it);
+                        b.destroy();
                     });
         } finally {
             pool.shutdownNow();
@@ -108,8 +118,9 @@ public final class SparkOverhead {
         double sparkSeconds = seconds[0][iterations / 2];
         double loopSeconds = seconds[1][iterations / 2];
         double serialSeconds = seconds[2][iterations / 2];
+        double emptySeconds = seconds[3][iterations / 2];
         tasks.unpersist(false);
-        return new Figures(spec.parameterCount(), slots, sparkSeconds, loopSeconds, serialSeconds);
+        return new Figures(spec.parameterCount(), segments, slots, sparkSeconds, loopSeconds, serialSeconds, emptySeconds);
     }
 
     /**

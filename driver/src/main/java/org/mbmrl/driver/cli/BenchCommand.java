@@ -35,6 +35,11 @@ final class BenchCommand implements Callable<Integer> {
             description = "Hidden widths of the Spark-overhead model (default: W1's ${DEFAULT-VALUE}).")
     int[] hidden;
 
+    @Option(names = "--segments", defaultValue = "1,4", split = ",",
+            description = "Segments per task for the Spark-overhead iteration; one measurement each (default: ${DEFAULT-VALUE}:"
+                    + " W4's shape, and train.segments' default).")
+    int[] segments;
+
     @Option(names = "--no-spark", description = "Only the kernel benchmarks.")
     boolean noSpark;
 
@@ -56,8 +61,13 @@ final class BenchCommand implements Callable<Integer> {
             out.println();
         }
         if (!noSpark) {
-            SparkOverhead.Figures f = SparkOverhead.measure(spark.session("bench"), hidden, quick ? 1 : iterations, out);
-            out.print(f.table());
+            for (int s : segments) {
+                if (s < 1) {
+                    throw new IllegalArgumentException("--segments must be >= 1; got " + s);
+                }
+                SparkOverhead.Figures f = SparkOverhead.measure(spark.session("bench"), hidden, s, quick ? 1 : iterations, out);
+                out.print(f.table());
+            }
         }
         return 0;
     }
