@@ -63,6 +63,7 @@ class MamlSecondOrderTest {
     @Test
     void secondOrderMetaGradientMatchesFiniteDifferencesOneStep() {
         double[] err = relativeErrors(1);
+        System.out.printf("one inner step: second-order relative error %.2e, first-order %.2e%n", err[1], err[0]);
         assertTrue(err[1] < 1e-3, "second-order relative error " + err[1]);
         // The check can fail: first order drops the Hessian term and misses by far more.
         assertTrue(err[0] > 1e-2, "first-order relative error " + err[0] + " should show the missing Hessian term");
@@ -71,6 +72,7 @@ class MamlSecondOrderTest {
     @Test
     void secondOrderMetaGradientMatchesFiniteDifferencesThreeSteps() {
         double[] err = relativeErrors(3);
+        System.out.printf("three inner steps: second-order relative error %.2e, first-order %.2e%n", err[1], err[0]);
         assertTrue(err[1] < 1e-3, "second-order relative error " + err[1]);
         assertTrue(err[0] > 1e-2, "first-order relative error " + err[0]);
     }
