@@ -83,6 +83,11 @@ public final class CheckpointManifest {
                 floats(n.path("target_std")));
     }
 
+    /** The qualified URI of the dataset the checkpoint was trained on. */
+    public static String datasetUri(JsonNode m) {
+        return m.path("dataset").path("location").asText();
+    }
+
     /** The run config the checkpoint was made with. */
     public static RunConfig config(JsonNode m, String source) {
         return ConfigLoader.fromSavedTree(m.path("config"), source);

@@ -83,7 +83,7 @@ final class ExportCommand implements Callable<Integer> {
         RunConfig config = CheckpointManifest.config(c.manifest(), c.name() + "/manifest.json");
         InnerLoop inner = config.adapt();
         SparkSession session = spark.session("export");
-        DatasetReader data = DatasetReader.open(session, config.dataset());
+        DatasetReader data = DatasetReader.open(session, CheckpointManifest.datasetUri(c.manifest()));
         for (Split split : Split.values()) {
             long[] ids = data.taskIds(split);
             if (java.util.Arrays.binarySearch(ids, adaptTask) < 0) {
@@ -110,6 +110,6 @@ final class ExportCommand implements Callable<Integer> {
                 loaded.release();
             }
         }
-        throw new UserError("--adapt-task " + adaptTask + ": no such task in dataset " + config.dataset());
+        throw new UserError("--adapt-task " + adaptTask + ": no such task in dataset " + data.location());
     }
 }

@@ -110,6 +110,11 @@ public final class DatasetReader {
         return location;
     }
 
+    /** The dataset's fully qualified URI (what checkpoints record, so a run can be evaluated from any directory). */
+    public String uri() {
+        return root.toString();
+    }
+
     private static String fingerprint(FileSystem fs, Path root, byte[] manifestBytes) throws IOException {
         ByteArrayOutputStream digest = new ByteArrayOutputStream();
         digest.writeBytes(manifestBytes);

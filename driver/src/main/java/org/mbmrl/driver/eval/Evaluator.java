@@ -73,7 +73,7 @@ public final class Evaluator {
         long seed = config.seed();
         float[] theta = ckpt.array("theta").toFloatVector();
 
-        DatasetReader data = DatasetReader.open(spark, config.dataset());
+        DatasetReader data = DatasetReader.open(spark, CheckpointManifest.datasetUri(ckpt.manifest()));
         DatasetReader.LoadedSplit tasks = data.load(split, inner.segmentLength(), config.train().partitions());
         List<double[]> rows;
         try {

@@ -151,7 +151,7 @@ public final class MetaTrainer {
                     Map<String, INDArray> arrays = new HashMap<>(optimizer.state());
                     arrays.put("theta", Nd4j.create(theta, new long[] {theta.length}, DataType.FLOAT));
                     Path written = store.write(it, CheckpointManifest.build(config, spec, norm, optimizer, initSeed,
-                            data.location(), data.fingerprint()), arrays);
+                            data.uri(), data.fingerprint()), arrays);
                     lastCheckpoint = written.getName();
                     out.printf("[%s] checkpoint %s%n", config.algorithm().label(), written);
                 }
