@@ -176,6 +176,19 @@ class BadInputTest {
     }
 
     @Test
+    void runDirectoryLockedByAnotherRun() throws IOException {
+        Path run = Fixtures.scratch("run").resolve("r");
+        assertEquals(0, SharedSpark.cli(train(Fixtures.smallDataset(), run).toArray(String[]::new)).exitCode());
+        Files.writeString(run.resolve(".lock"), "{\"owner\":\"elsewhere:42:abc\",\"lease_until_ms\":"
+                + (System.currentTimeMillis() + 600_000) + "}");
+        List<String> before = listing(run);
+        List<String> args = new ArrayList<>(train(Fixtures.smallDataset(), run, "train.iterations=4"));
+        args.add("--resume");
+        rejects(args, "is locked by another run", "elsewhere:42:abc");
+        assertEquals(before, listing(run), "nothing written");
+    }
+
+    @Test
     void metaBatchLargerThanTheTrainingTasks() {
         Path run = Fixtures.scratch("run").resolve("r");
         rejects(train(Fixtures.smallDataset(), run, "train.meta_batch=13"), "train.meta_batch = 13", "12 training tasks");

@@ -29,6 +29,7 @@ import org.mbmrl.driver.checkpoint.Checkpoint;
 import org.mbmrl.driver.checkpoint.CheckpointManifest;
 import org.mbmrl.driver.checkpoint.CheckpointStore;
 import org.mbmrl.driver.checkpoint.Files;
+import org.mbmrl.driver.checkpoint.RunLock;
 import org.mbmrl.driver.config.ConfigLoader;
 import org.mbmrl.driver.config.RunConfig;
 import org.mbmrl.driver.data.DatasetReader;
@@ -95,38 +96,51 @@ public final class MetaTrainer {
             throw new UserError("config: " + e.getMessage());
         }
 
-        // 2. Model, normalizer, theta and optimizer: fresh, or exactly as checkpointed.
-        Normalizer norm = from != null ? CheckpointManifest.normalizer(from.manifest()) : fitNormalizer(train.tasks());
-        MlpSpec spec = new MlpSpec(data.manifest().observationDim(), data.manifest().actionDim(), 0,
-                config.model().hidden(), config.model().activation());
-        long initSeed = Seeds.derive(config.seed(), Seeds.STREAM_INIT);
-        float[] theta = from != null ? from.array("theta").toFloatVector()
-                : new GaussianMlp(spec, DataType.FLOAT).initialParameters(initSeed).toFloatVector();
-        if (theta.length != spec.parameterCount()) {
-            throw new UserError("checkpoint " + latest + " has " + theta.length + " parameters; the config's model has "
-                    + spec.parameterCount());
-        }
-        OuterOptimizer optimizer = config.algorithm() == RunConfig.Algorithm.REPTILE
-                ? new ReptileStep(config.reptile().epsilon())
-                : new Adam(config.train().lr(), theta.length);
-        if (from != null) {
-            optimizer.restore(from.arrays(), from.manifest().path("optimizer").path("steps").asLong());
-        } else {
-            writeConfig(fs, runDir, config);
-        }
-
-        // 3. The outer loop.
-        TaskStep step = new TaskStep(config, spec, norm);
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        int total = config.train().iterations();
-        int start = from == null ? 0 : from.iteration();
-        String lastCheckpoint = from == null ? null : from.name();
-        List<Row> metrics = new ArrayList<>();
-        out.printf("[%s] training %d -> %d iterations on %d tasks (meta-batch %d, %d parameters) in %s%n",
-                config.algorithm().label(), start, total, train.taskIds().length, config.train().metaBatch(),
-                theta.length, config.runDir());
+        // 2. From here on this run writes run_dir: hold its lock (refused while another run holds it).
+        RunLock lock;
         try {
+            lock = RunLock.acquire(Files.rawFs(runDir, spark.sparkContext().hadoopConfiguration()), runDir);
+        } catch (RuntimeException e) {
+            train.release();
+            throw e;
+        }
+        try {
+            // 3. Model, normalizer, theta and optimizer: fresh, or exactly as checkpointed.
+            Normalizer norm = from != null ? CheckpointManifest.normalizer(from.manifest()) : fitNormalizer(train.tasks());
+            MlpSpec spec = new MlpSpec(data.manifest().observationDim(), data.manifest().actionDim(), 0,
+                    config.model().hidden(), config.model().activation());
+            long initSeed = Seeds.derive(config.seed(), Seeds.STREAM_INIT);
+            float[] theta = from != null ? from.array("theta").toFloatVector()
+                    : new GaussianMlp(spec, DataType.FLOAT).initialParameters(initSeed).toFloatVector();
+            if (theta.length != spec.parameterCount()) {
+                throw new UserError("checkpoint " + latest + " has " + theta.length + " parameters; the config's model has "
+                        + spec.parameterCount());
+            }
+            OuterOptimizer optimizer = config.algorithm() == RunConfig.Algorithm.REPTILE
+                    ? new ReptileStep(config.reptile().epsilon())
+                    : new Adam(config.train().lr(), theta.length);
+            if (from != null) {
+                optimizer.restore(from.arrays(), from.manifest().path("optimizer").path("steps").asLong());
+            } else {
+                writeConfig(fs, runDir, config);
+            }
+
+            // 4. The outer loop.
+            TaskStep step = new TaskStep(config, spec, norm);
+            JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+            int total = config.train().iterations();
+            int start = from == null ? 0 : from.iteration();
+            String lastCheckpoint = from == null ? null : from.name();
+            List<Row> metrics = new ArrayList<>();
+            out.printf("[%s] training %d -> %d iterations on %d tasks (meta-batch %d, %d parameters) in %s%n",
+                    config.algorithm().label(), start, total, train.taskIds().length, config.train().metaBatch(),
+                    theta.length, config.runDir());
+            long renewed = System.currentTimeMillis();
             for (int it = start + 1; it <= total; it++) {
+                if (System.currentTimeMillis() - renewed > RunLock.LEASE_MILLIS / 4) {
+                    lock.renew();
+                    renewed = System.currentTimeMillis();
+                }
                 long t0 = System.nanoTime();
                 long[] batch = sampler.batch(it);
                 Broadcast<float[]> shared = jsc.broadcast(theta);
@@ -156,10 +170,11 @@ public final class MetaTrainer {
                     out.printf("[%s] checkpoint %s%n", config.algorithm().label(), written);
                 }
             }
+            return new Result(config.runDir(), Math.max(start, total), theta, lastCheckpoint);
         } finally {
+            lock.close();
             train.release();
         }
-        return new Result(config.runDir(), Math.max(start, total), theta, lastCheckpoint);
     }
 
     /**
