@@ -2,7 +2,6 @@ package org.mbmrl.driver.cli;
 
 import java.util.concurrent.Callable;
 import org.mbmrl.datasets.TaskDistribution;
-import org.mbmrl.datasets.family.TaskFamilies;
 import org.mbmrl.driver.data.DatasetGenerator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,9 +44,8 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        TaskFamilies.byName(family);
+        // Validated here, before any Spark work; the generator checks episodes and steps first too.
         TaskDistribution dist = new TaskDistribution(family, trainTasks, testTasks, oodTasks, seed);
-        new org.mbmrl.datasets.EpisodeGenerator(episodes, steps);
         DatasetGenerator.generate(spark.session("generate"), out, dist, episodes, steps,
                 new java.io.PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true));
         return 0;

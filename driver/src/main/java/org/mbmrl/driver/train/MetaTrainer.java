@@ -62,7 +62,8 @@ public final class MetaTrainer {
 
     public static Result train(SparkSession spark, RunConfig config, boolean resume, PrintStream out) {
         Path runDir = Files.path(config.runDir());
-        FileSystem fs = Files.fs(runDir, spark.sparkContext().hadoopConfiguration());
+        // Run-directory files carry no Hadoop .crc side files (checkpoints have their own sha256).
+        FileSystem fs = Files.rawFs(runDir, spark.sparkContext().hadoopConfiguration());
         CheckpointStore store = new CheckpointStore(runDir, spark.sparkContext().hadoopConfiguration());
 
         // 1. Everything the caller gave is checked before anything is written.
@@ -99,7 +100,7 @@ public final class MetaTrainer {
         // 2. From here on this run writes run_dir: hold its lock (refused while another run holds it).
         RunLock lock;
         try {
-            lock = RunLock.acquire(Files.rawFs(runDir, spark.sparkContext().hadoopConfiguration()), runDir);
+            lock = RunLock.acquire(fs, runDir);
         } catch (RuntimeException e) {
             train.release();
             throw e;
