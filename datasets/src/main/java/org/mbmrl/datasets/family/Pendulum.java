@@ -17,7 +17,8 @@ import org.mbmrl.datasets.Split;
  *
  * <p>Tasks vary mass, length and damping. {@code train}/{@code test}: m in [0.5, 1.5] kg,
  * l in [0.5, 1.5] m, b in [0, 0.2]; {@code ood}: heavier and longer, m in [2, 3] kg,
- * l in [1.6, 2.0] m, same damping range.
+ * l in [1.6, 2.0] m, same damping range. The mid-episode change attaches a payload of
+ * {@link #PAYLOAD} kg to the bob.
  */
 public final class Pendulum implements TaskFamily {
     public static final String NAME = "pendulum";
@@ -25,6 +26,8 @@ public final class Pendulum implements TaskFamily {
     public static final int SUBSTEPS = 2;
     public static final double GRAVITY = 9.81;
     public static final double MAX_TORQUE = 2.0;
+    public static final double PAYLOAD = 1.0;
+    public static final int EPISODE_LENGTH = 100;
 
     private static final List<String> PARAMETERS = List.of("mass", "length", "damping");
 
@@ -70,6 +73,41 @@ public final class Pendulum implements TaskFamily {
         return new Sim(parameters[0], parameters[1], parameters[2]);
     }
 
+    @Override
+    public void rewards(int step, double[] observations, double[] actions, double[] nextObservations, int n, double[] out) {
+        for (int i = 0; i < n; i++) {
+            double c = observations[3 * i];
+            double sn = observations[3 * i + 1];
+            double w = observations[3 * i + 2];
+            double u = Math.max(-MAX_TORQUE, Math.min(MAX_TORQUE, actions[i]));
+            out[i] = reward(Math.atan2(sn, c), w, u);
+        }
+    }
+
+    @Override
+    public double[] changedParameters(double[] parameters) {
+        return new double[] {parameters[0] + PAYLOAD, parameters[1], parameters[2]};
+    }
+
+    @Override
+    public int episodeLength() {
+        return EPISODE_LENGTH;
+    }
+
+    /** The swing-up reward of a transition that starts at {@code angle, velocity} with torque {@code u}. */
+    static double reward(double angle, double velocity, double u) {
+        double upright = wrap(angle - Math.PI);
+        return -(upright * upright + 0.1 * velocity * velocity + 0.001 * u * u);
+    }
+
+    private static double wrap(double a) {
+        double x = (a + Math.PI) % (2 * Math.PI);
+        if (x < 0) {
+            x += 2 * Math.PI;
+        }
+        return x - Math.PI;
+    }
+
     private static double uniform(SplittableRandom rng, double lo, double hi) {
         return lo + (hi - lo) * rng.nextDouble();
     }
@@ -81,20 +119,38 @@ public final class Pendulum implements TaskFamily {
 
     /** The simulator of one pendulum task; its state is public for physics tests. */
     public static final class Sim implements Simulator {
-        private final double mass;
-        private final double length;
-        private final double damping;
+        private double mass;
+        private double length;
+        private double damping;
         private double angle;
         private double velocity;
 
         Sim(double mass, double length, double damping) {
-            if (!(mass > 0) || !(length > 0) || !(damping >= 0)) {
+            setParameters(new double[] {mass, length, damping});
+        }
+
+        @Override
+        public void setParameters(double[] parameters) {
+            double m = parameters[0];
+            double l = parameters[1];
+            double b = parameters[2];
+            if (!(m > 0) || !(l > 0) || !(b >= 0)) {
                 throw new IllegalArgumentException("pendulum needs mass > 0, length > 0, damping >= 0; got mass="
-                        + mass + ", length=" + length + ", damping=" + damping);
+                        + m + ", length=" + l + ", damping=" + b);
             }
-            this.mass = mass;
-            this.length = length;
-            this.damping = damping;
+            this.mass = m;
+            this.length = l;
+            this.damping = b;
+        }
+
+        @Override
+        public double[] state() {
+            return new double[] {angle, velocity};
+        }
+
+        @Override
+        public void setState(double[] state) {
+            setState(state[0], state[1]);
         }
 
         @Override
@@ -121,8 +177,7 @@ public final class Pendulum implements TaskFamily {
         @Override
         public Step step(double[] action) {
             double u = Math.max(-MAX_TORQUE, Math.min(MAX_TORQUE, action[0]));
-            double upright = wrap(angle - Math.PI);
-            double reward = -(upright * upright + 0.1 * velocity * velocity + 0.001 * u * u);
+            double reward = reward(angle, velocity, u);
             double h = DT / SUBSTEPS;
             for (int i = 0; i < SUBSTEPS; i++) {
                 rk4(u, h);
@@ -150,16 +205,9 @@ public final class Pendulum implements TaskFamily {
             return (u - damping * w - mass * GRAVITY * length * Math.sin(th)) / inertia;
         }
 
-        private double[] observation() {
+        @Override
+        public double[] observation() {
             return new double[] {Math.cos(angle), Math.sin(angle), velocity};
-        }
-
-        private static double wrap(double a) {
-            double x = (a + Math.PI) % (2 * Math.PI);
-            if (x < 0) {
-                x += 2 * Math.PI;
-            }
-            return x - Math.PI;
         }
     }
 }

@@ -14,6 +14,21 @@ public interface Simulator {
      */
     Step step(double[] action);
 
+    /** The current observation (what {@link #reset} and {@link Step} return). */
+    double[] observation();
+
+    /**
+     * The full simulator state, which may hold more than the observation (a partly observed
+     * payload). With {@link #setState} it lets a planner roll out the true dynamics.
+     */
+    double[] state();
+
+    /** Sets the full state, as returned by {@link #state()}. */
+    void setState(double[] state);
+
+    /** Changes the dynamics parameters in place, keeping the state (a mid-episode change). */
+    void setParameters(double[] parameters);
+
     /** The outcome of one control step. */
     record Step(double[] observation, double reward, boolean terminated) {}
 }

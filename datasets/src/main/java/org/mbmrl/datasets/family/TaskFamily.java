@@ -34,4 +34,24 @@ public interface TaskFamily {
 
     /** A simulator with the given parameters (in {@link #parameterNames()} order). */
     Simulator simulator(double[] parameters);
+
+    /**
+     * The reward r(s, a, s') of {@code n} transitions at once, the same function the
+     * simulator's {@link Simulator.Step#reward()} uses, computed from observations only so
+     * that a planner can score transitions its model predicts. Arrays are row-major:
+     * {@code observations} and {@code nextObservations} hold {@code n x observationDim()},
+     * {@code actions} {@code n x actionDim()} (clipped to {@link #actionBound()} here);
+     * {@code step} is the control step t of the transitions (for time-varying references).
+     * Writes {@code out[0 .. n)}.
+     */
+    void rewards(int step, double[] observations, double[] actions, double[] nextObservations, int n, double[] out);
+
+    /**
+     * The parameters after this family's mid-episode change (a joint breaks, a payload is
+     * attached): what {@link Simulator#setParameters} receives at the configured step.
+     */
+    double[] changedParameters(double[] parameters);
+
+    /** The default length of a control episode, in steps. */
+    int episodeLength();
 }

@@ -220,4 +220,24 @@ class PendulumTest {
                 () -> p.simulator(new double[] {Double.NaN, 1, 0}));
         assertTrue(nan.getMessage().contains("mass=NaN"), nan.getMessage());
     }
+
+    @Test
+    void batchedRewardsEqualTheSimulatorsRewardAndTheChangeAttachesAPayload() {
+        Pendulum family = new Pendulum();
+        Simulator sim = family.simulator(new double[] {1.0, 1.0, 0.1});
+        SplittableRandom rng = new SplittableRandom(3);
+        double[] obs = sim.reset(rng);
+        for (int t = 0; t < 20; t++) {
+            double[] action = {3 * (2 * rng.nextDouble() - 1)};
+            Simulator.Step step = sim.step(action);
+            double[] out = new double[1];
+            family.rewards(t, obs, action, step.observation(), 1, out);
+            assertEquals(step.reward(), out[0], 1e-12, "step " + t);
+            obs = step.observation();
+        }
+        double[] state = sim.state();
+        sim.setParameters(family.changedParameters(new double[] {1.0, 1.0, 0.1}));
+        assertArrayEquals(state, sim.state(), "a change keeps the state");
+        assertEquals(2.0, family.changedParameters(new double[] {1.0, 1.0, 0.1})[0], 1e-12);
+    }
 }
