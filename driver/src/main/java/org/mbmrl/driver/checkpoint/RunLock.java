@@ -17,8 +17,9 @@ import org.mbmrl.driver.UserError;
  * A lease on a run directory, so two training runs never write one run at once: the file
  * {@code RUN/.lock} names its owner and when its lease ends. It is created with
  * create-if-absent (atomic on HDFS and local file systems); a lock whose lease has ended
- * (its run died) is taken over; the owner renews the lease as it trains and deletes the
- * file when it stops.
+ * (its run died) is taken over, and so is one whose owner was a process on this host that
+ * no longer exists (a killed driver need not wait out its lease); the owner renews the
+ * lease as it trains and deletes the file when it stops.
  */
 public final class RunLock implements AutoCloseable {
     public static final String FILE = ".lock";
@@ -45,7 +46,7 @@ public final class RunLock implements AutoCloseable {
             if (!lock.tryCreate()) {
                 JsonNode held = readQuietly(fs, lock.file);
                 long until = held == null ? 0 : held.path("lease_until_ms").asLong();
-                if (held != null && until > System.currentTimeMillis()) {
+                if (held != null && until > System.currentTimeMillis() && !deadOnThisHost(held.path("owner").asText())) {
                     throw new UserError("run_dir " + runDir + " is locked by another run (" + held.path("owner").asText()
                             + ", lease until " + Instant.ofEpochMilli(until) + "); wait for it to finish, or delete "
                             + lock.file + " if that run is gone");
@@ -127,6 +128,20 @@ public final class RunLock implements AutoCloseable {
             return CheckpointStore.JSON.readTree(Files.read(fs, file));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             return null;
+        }
+    }
+
+    /** Whether {@code owner} ({@code host:pid:uuid}) names a process of this host that has exited. */
+    static boolean deadOnThisHost(String owner) {
+        String[] parts = owner.split(":");
+        if (parts.length != 3 || !parts[0].equals(hostName())) {
+            return false;
+        }
+        try {
+            long pid = Long.parseLong(parts[1]);
+            return pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
+        } catch (NumberFormatException e) {
+            return false;
         }
     }
 

@@ -96,6 +96,13 @@ public record RunConfig(Algorithm algorithm, long seed, String dataset, String r
         }
     }
 
+    /** This config with {@code train.iterations} set to {@code iterations} (tree included, for provenance). */
+    public RunConfig withTrainIterations(int iterations) {
+        com.fasterxml.jackson.databind.node.ObjectNode t = (com.fasterxml.jackson.databind.node.ObjectNode) tree.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) t.path("train")).put("iterations", iterations);
+        return fromTree(t);
+    }
+
     /** Binds a complete, already merged config tree (see {@link ConfigLoader}). */
     public static RunConfig fromTree(JsonNode t) {
         JsonNode m = t.path("model");

@@ -49,7 +49,9 @@ import scala.Tuple2;
  * driver applies the outer update (Adam for maml and pooled, Reptile interpolation).
  * Metrics go to Parquet and the console; checkpoints are written every
  * {@code train.checkpoint_every} iterations and at the end, and {@code --resume} continues
- * from the newest one bit for bit.
+ * from the newest intact one bit for bit (a corrupt newest checkpoint is set aside and the
+ * previous one used). {@link Mode} adds what scheduled training needs: continue the run if
+ * it exists, train a number of further iterations, stop within a time budget.
  */
 public final class MetaTrainer {
     /** Config keys that may change on {@code --resume} (training longer is allowed). */
@@ -60,7 +62,36 @@ public final class MetaTrainer {
     /** The outcome of a {@code train} command. */
     public record Result(String runDir, int iteration, float[] theta, String checkpoint) {}
 
+    /**
+     * How a train command treats the run directory and when it stops.
+     *
+     * @param resume continue the run from its newest intact checkpoint (it must have one)
+     * @param continueIfExists resume when the run has a checkpoint, else start it (scheduled runs)
+     * @param moreIterations when positive, train this many iterations past the starting point
+     *     instead of up to {@code train.iterations}
+     * @param timeBudget when not null, stop (with a checkpoint) before an iteration that would
+     *     likely end after this much wall time; each iteration is still bit for bit the same
+     */
+    public record Mode(boolean resume, boolean continueIfExists, int moreIterations, java.time.Duration timeBudget) {
+        public Mode {
+            if (moreIterations < 0) {
+                throw new IllegalArgumentException("--more-iterations must be >= 1; got " + moreIterations);
+            }
+            if (timeBudget != null && (timeBudget.isNegative() || timeBudget.isZero())) {
+                throw new IllegalArgumentException("--time-budget must be positive; got " + timeBudget);
+            }
+        }
+
+        public static Mode of(boolean resume) {
+            return new Mode(resume, false, 0, null);
+        }
+    }
+
     public static Result train(SparkSession spark, RunConfig config, boolean resume, PrintStream out) {
+        return train(spark, config, Mode.of(resume), out);
+    }
+
+    public static Result train(SparkSession spark, RunConfig config, Mode mode, PrintStream out) {
         Path runDir = Files.path(config.runDir());
         // Run-directory files carry no Hadoop .crc side files (checkpoints have their own sha256).
         FileSystem fs = Files.rawFs(runDir, spark.sparkContext().hadoopConfiguration());
@@ -68,12 +99,18 @@ public final class MetaTrainer {
 
         // 1. Everything the caller gave is checked before anything is written.
         Checkpoint from = null;
+        List<String> corrupt = new ArrayList<>();
         String latest = store.latestName();
+        boolean resume = mode.resume() || (mode.continueIfExists() && latest != null);
         if (resume) {
             if (latest == null) {
                 throw new UserError("--resume: run_dir " + config.runDir() + " has no checkpoint to resume from");
             }
-            from = store.read(latest);
+            from = newestIntact(store, corrupt, out);
+            latest = from.name();
+            if (mode.moreIterations() > 0) {
+                config = config.withTrainIterations(from.iteration() + mode.moreIterations());
+            }
             String diff = ConfigLoader.firstDifference(from.manifest().path("config"), config.tree(), "", RESUMABLE_KEYS);
             if (diff != null) {
                 throw new UserError("--resume: the config differs from checkpoint " + latest + " at " + diff
@@ -81,7 +118,9 @@ public final class MetaTrainer {
             }
         } else if (latest != null) {
             throw new UserError("run_dir " + config.runDir() + " already has checkpoints (newest " + latest
-                    + "); pass --resume to continue it, or choose another run_dir");
+                    + "); pass --resume (or --continue) to continue it, or choose another run_dir");
+        } else if (mode.moreIterations() > 0) {
+            config = config.withTrainIterations(mode.moreIterations());
         }
         DatasetReader data = DatasetReader.open(spark, config.dataset());
         if (from != null && !data.fingerprint().equals(from.manifest().path("dataset").path("fingerprint").asText())) {
@@ -122,6 +161,8 @@ public final class MetaTrainer {
                     : new Adam(config.train().lr(), theta.length);
             if (from != null) {
                 optimizer.restore(from.arrays(), from.manifest().path("optimizer").path("steps").asLong());
+                setAside(fs, store, corrupt, out);
+                dropMetricsAfter(fs, runDir, from.iteration());
             } else {
                 writeConfig(fs, runDir, config);
             }
@@ -137,6 +178,7 @@ public final class MetaTrainer {
                     config.algorithm().label(), start, total, train.taskIds().length, config.train().metaBatch(),
                     theta.length, config.runDir());
             long renewed = System.currentTimeMillis();
+            long begun = System.nanoTime();
             for (int it = start + 1; it <= total; it++) {
                 if (System.currentTimeMillis() - renewed > RunLock.LEASE_MILLIS / 4) {
                     lock.renew();
@@ -160,7 +202,13 @@ public final class MetaTrainer {
                         batch.length / seconds));
                 out.printf("[%s] iter %d/%d  loss pre %.4f  post %.4f  %.1f tasks/s  %.2f s%n", config.algorithm().label(),
                         it, total, pre, post, batch.length / seconds, seconds);
-                if (it % config.train().checkpointEvery() == 0 || it == total) {
+                boolean outOfTime = false;
+                if (mode.timeBudget() != null && it < total) {
+                    long elapsed = System.nanoTime() - begun;
+                    long perIteration = elapsed / (it - start);
+                    outOfTime = elapsed + perIteration > mode.timeBudget().toNanos();
+                }
+                if (it % config.train().checkpointEvery() == 0 || it == total || outOfTime) {
                     writeMetrics(spark, runDir, it, metrics);
                     metrics.clear();
                     Map<String, INDArray> arrays = new HashMap<>(optimizer.state());
@@ -169,6 +217,11 @@ public final class MetaTrainer {
                             data.uri(), data.fingerprint()), arrays);
                     lastCheckpoint = written.getName();
                     out.printf("[%s] checkpoint %s%n", config.algorithm().label(), written);
+                }
+                if (outOfTime) {
+                    out.printf("[%s] time budget %s reached after iteration %d of %d; continue with --continue%n",
+                            config.algorithm().label(), mode.timeBudget(), it, total);
+                    return new Result(config.runDir(), it, theta, lastCheckpoint);
                 }
             }
             return new Result(config.runDir(), Math.max(start, total), theta, lastCheckpoint);
@@ -188,6 +241,62 @@ public final class MetaTrainer {
                 .treeAggregate(new ExactSum(),
                         (acc, t) -> step.contribute(acc, theta.value(), t, iteration),
                         ExactSum::merge, 2);
+    }
+
+    /**
+     * The newest checkpoint whose files match their sha256; each newer one that does not is
+     * reported in one line and added to {@code corrupt}.
+     */
+    static Checkpoint newestIntact(CheckpointStore store, List<String> corrupt, PrintStream out) {
+        List<String> names = store.list();
+        String firstProblem = null;
+        for (int i = names.size() - 1; i >= 0; i--) {
+            try {
+                return store.read(names.get(i));
+            } catch (UserError e) {
+                firstProblem = firstProblem == null ? e.getMessage() : firstProblem;
+                corrupt.add(names.get(i));
+                out.println("warning: " + e.getMessage() + "; resuming from the previous checkpoint instead");
+            }
+        }
+        throw new UserError("--resume: no intact checkpoint in " + store.directory()
+                + (firstProblem == null ? "" : "; the newest: " + firstProblem));
+    }
+
+    /** Renames corrupt checkpoints to {@code iter-N.corrupt[-k]}: kept for inspection, never read again. */
+    private static void setAside(FileSystem fs, CheckpointStore store, List<String> corrupt, PrintStream out) {
+        try {
+            for (String name : corrupt) {
+                Path target = new Path(store.directory(), name + ".corrupt");
+                for (int k = 1; fs.exists(target); k++) {
+                    target = new Path(store.directory(), name + ".corrupt-" + k);
+                }
+                if (!fs.rename(new Path(store.directory(), name), target)) {
+                    throw new IOException("cannot rename " + name + " to " + target.getName());
+                }
+                out.println("warning: set corrupt checkpoint aside as " + target);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot set corrupt checkpoints aside in " + store.directory(), e);
+        }
+    }
+
+    /** Removes metrics of iterations after {@code iteration}: a resumed run writes them again. */
+    private static void dropMetricsAfter(FileSystem fs, Path runDir, int iteration) {
+        Path metrics = new Path(runDir, "metrics");
+        try {
+            if (!fs.exists(metrics)) {
+                return;
+            }
+            for (org.apache.hadoop.fs.FileStatus s : fs.listStatus(metrics)) {
+                String n = s.getPath().getName();
+                if (n.startsWith("upto=") && Integer.parseInt(n.substring(5)) > iteration) {
+                    fs.delete(s.getPath(), true);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot tidy " + metrics, e);
+        }
     }
 
     /** Fits the normalizer on every training transition; per-task sums are combined in task-id order. */

@@ -36,4 +36,26 @@ class RunLockTest {
                     String.valueOf(ProcessHandle.current().pid())));
         }
     }
+
+    @Test
+    void aLiveLeaseOfAnExitedProcessOnThisHostIsTakenOverButNotOneOfALiveProcess(@TempDir Path dir) throws Exception {
+        java.nio.file.Files.createDirectories(dir.resolve("run"));
+        org.apache.hadoop.fs.Path run = Files.path(dir.resolve("run").toString());
+        FileSystem fs = Files.rawFs(run, new Configuration());
+        String host = java.net.InetAddress.getLocalHost().getHostName();
+        long future = System.currentTimeMillis() + RunLock.LEASE_MILLIS;
+        Process live = new ProcessBuilder("sleep", "60").start();
+        try {
+            java.nio.file.Files.writeString(dir.resolve("run/.lock"),
+                    "{\"owner\":\"" + host + ":" + live.pid() + ":x\",\"lease_until_ms\":" + future + "}");
+            UserError e = assertThrows(UserError.class, () -> RunLock.acquire(fs, run));
+            assertTrue(e.getMessage().contains(host + ":" + live.pid()), e.getMessage());
+        } finally {
+            live.destroyForcibly().waitFor();
+        }
+        try (RunLock lock = RunLock.acquire(fs, run)) {
+            assertTrue(java.nio.file.Files.readString(dir.resolve("run/.lock")).contains(
+                    ":" + ProcessHandle.current().pid() + ":"));
+        }
+    }
 }
