@@ -1,0 +1,27 @@
+package org.mbmrl.workers.control;
+
+import org.mbmrl.workers.learn.InnerLoop;
+
+/**
+ * Settings of an online adapter: {@code steps} (k) gradient steps per control step with
+ * rate {@code lr} (alpha) on the last {@code window} (M) transitions of the episode.
+ */
+public record AdapterSettings(int steps, double lr, int window) {
+
+    public AdapterSettings {
+        if (steps < 0) {
+            throw new IllegalArgumentException("adapter.steps (k) must be >= 0; got " + steps);
+        }
+        if (!(lr >= 0) || !Double.isFinite(lr)) {
+            throw new IllegalArgumentException("adapter.lr (alpha) must be a finite number >= 0; got " + lr);
+        }
+        if (window < 1) {
+            throw new IllegalArgumentException("adapter.window (M) must be >= 1; got " + window);
+        }
+    }
+
+    /** The meta-training inner loop's k, alpha and M: GrBAL adapts online as it was meta-trained. */
+    public static AdapterSettings of(InnerLoop inner) {
+        return new AdapterSettings(inner.steps(), inner.lr(), inner.past());
+    }
+}

@@ -1,0 +1,51 @@
+package org.mbmrl.workers.control;
+
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** Copies between Java arrays and plain (contiguous, offset-0, c-order) ND4J arrays, without ND4J ops. */
+final class NdBuffers {
+    private NdBuffers() {}
+
+    /** The first {@code n} elements of {@code plain} into {@code dst}. */
+    static void read(INDArray plain, double[] dst, int n) {
+        checkPlain(plain, n);
+        if (plain.dataType() == DataType.FLOAT) {
+            FloatBuffer b = plain.data().asNioFloat();
+            for (int i = 0; i < n; i++) {
+                dst[i] = b.get(i);
+            }
+        } else {
+            DoubleBuffer b = plain.data().asNioDouble();
+            for (int i = 0; i < n; i++) {
+                dst[i] = b.get(i);
+            }
+        }
+    }
+
+    /** {@code src[0 .. n)} into the first {@code n} elements of {@code plain} (rounded to float for FLOAT). */
+    static void write(double[] src, INDArray plain, int n) {
+        checkPlain(plain, n);
+        if (plain.dataType() == DataType.FLOAT) {
+            FloatBuffer b = plain.data().asNioFloat();
+            for (int i = 0; i < n; i++) {
+                b.put(i, (float) src[i]);
+            }
+        } else {
+            DoubleBuffer b = plain.data().asNioDouble();
+            for (int i = 0; i < n; i++) {
+                b.put(i, src[i]);
+            }
+        }
+    }
+
+    private static void checkPlain(INDArray a, int n) {
+        if (a.isView() || a.ordering() != 'c' || a.offset() != 0 || a.length() < n
+                || (a.dataType() != DataType.FLOAT && a.dataType() != DataType.DOUBLE)) {
+            throw new IllegalStateException("expected a plain c-order FLOAT or DOUBLE array of at least " + n
+                    + " elements; got " + a.shapeInfoToString());
+        }
+    }
+}
