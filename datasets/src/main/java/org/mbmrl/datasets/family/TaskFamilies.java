@@ -10,6 +10,10 @@ public final class TaskFamilies {
 
     static {
         register(new Pendulum());
+        register(new CartPole());
+        register(new QuadrotorPayload());
+        register(new ReacherDamage());
+        register(new Slope());
     }
 
     private TaskFamilies() {}

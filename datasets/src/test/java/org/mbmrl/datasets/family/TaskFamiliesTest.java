@@ -13,7 +13,7 @@ class TaskFamiliesTest {
     @Test
     void knownFamilies() {
         List<String> names = TaskFamilies.names();
-        assertTrue(names.contains(Pendulum.NAME), names.toString());
+        assertEquals(List.of(CartPole.NAME, Pendulum.NAME, QuadrotorPayload.NAME, ReacherDamage.NAME, Slope.NAME), names);
         List<String> sorted = new ArrayList<>(names);
         sorted.sort(null);
         assertEquals(sorted, names);
@@ -21,15 +21,20 @@ class TaskFamiliesTest {
             assertEquals(name, TaskFamilies.byName(name).name());
         }
         assertTrue(TaskFamilies.byName("pendulum") instanceof Pendulum);
+        assertTrue(TaskFamilies.byName("cartpole") instanceof CartPole);
+        assertTrue(TaskFamilies.byName("quadrotor-payload") instanceof QuadrotorPayload);
+        assertTrue(TaskFamilies.byName("reacher-damage") instanceof ReacherDamage);
+        assertTrue(TaskFamilies.byName("slope") instanceof Slope);
     }
 
     @Test
     void unknownFamilyListsKnownOnes() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TaskFamilies.byName("cartpole"));
-        assertTrue(e.getMessage().contains("'cartpole'"), e.getMessage());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TaskFamilies.byName("acrobot"));
+        assertTrue(e.getMessage().contains("'acrobot'"), e.getMessage());
         assertTrue(e.getMessage().contains("known: " + String.join(", ", TaskFamilies.names())), e.getMessage());
         assertTrue(e.getMessage().contains("pendulum"), e.getMessage());
         // Names are case-sensitive.
         assertThrows(IllegalArgumentException.class, () -> TaskFamilies.byName("Pendulum"));
+        assertThrows(IllegalArgumentException.class, () -> TaskFamilies.byName("quadrotor_payload"));
     }
 }
