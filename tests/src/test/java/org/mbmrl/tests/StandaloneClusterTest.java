@@ -22,7 +22,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Training on a real Spark standalone cluster (a master and two workers, separate JVMs on
  * 127.0.0.1, started by deploy/local-cluster/start.sh), submitted with deploy/spark-submit.sh
  * and the shaded jar: end to end, with a worker SIGKILLed mid-run, and with the driver
- * SIGKILLed mid-run and resumed. Every run must end with the bytes of the same config
+ * SIGKILLed mid-run and resumed past a corrupted newest checkpoint. Every run must end with the bytes of the same config
  * trained in-process on {@code local[2]}. Prints the figures docs/benchmarks.md quotes.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -103,7 +103,7 @@ class StandaloneClusterTest {
 
     @Test
     @Order(3)
-    void aKilledDriverIsResumedToTheSameBitsAndALockedRunIsRefused() throws Exception {
+    void aKilledDriverResumesPastACorruptCheckpointToTheSameBitsAndALockedRunIsRefused() throws Exception {
         Path run = Fixtures.scratch("cluster-driver-kill").resolve("run");
         StandaloneCluster.Submission train = cluster.submit(trainArgs(run));
         train.awaitLine(Pattern.compile("checkpoint .*iter-000003"), 600);
@@ -116,14 +116,24 @@ class StandaloneClusterTest {
         assertEquals(1, refused.err().lines().filter(l -> !l.isBlank()).count(), refused.err());
         assertTrue(refused.err().contains("is locked by another run"), refused.err());
 
-        train.awaitLine(Pattern.compile("iter 5/"), 600);
+        train.awaitLine(Pattern.compile("checkpoint .*iter-000006"), 600);
         train.kill();
         assertTrue(Files.exists(run.resolve(".lock")), "the killed driver left its lock behind");
 
+        // The newest checkpoint is damaged as well (one byte flipped): resume falls back past it.
+        String newest = Files.readString(run.resolve("checkpoints/LATEST")).trim();
+        Path theta = run.resolve("checkpoints").resolve(newest).resolve("theta.npy");
+        byte[] bytes = Files.readAllBytes(theta);
+        bytes[bytes.length - 1] ^= 0x01;
+        Files.write(theta, bytes);
+        int previous = Integer.parseInt(newest.substring("iter-".length())) - 3;
+
         StandaloneCluster.Submission resumed = cluster.submit(trainArgs(run, "--resume"));
         assertEquals(0, resumed.waitFor(600), resumed.stderr());
-        assertTrue(Pattern.compile("training (3|6) -> " + ITERATIONS).matcher(resumed.stdout()).find(), resumed.stdout());
-        assertArrayEquals(reference, Fixtures.theta(run, LAST), "killed and resumed vs local[2]");
+        assertTrue(resumed.stdout().contains("warning: checkpoint") && resumed.stdout().contains(newest + ": sha256 of theta.npy"),
+                resumed.stdout());
+        assertTrue(resumed.stdout().contains("training " + previous + " -> " + ITERATIONS), resumed.stdout());
+        assertArrayEquals(reference, Fixtures.theta(run, LAST), "killed, corrupted and resumed vs local[2]");
     }
 
     /** The per-iteration wall times a train command prints. */
