@@ -47,7 +47,7 @@ import org.mbmrl.datasets.Split;
  * mid-episode change makes the pole heavier by {@link #ADDED_MASS} kg (spread along it, so the
  * pole stays uniform).
  */
-public final class CartPole implements TaskFamily {
+public final class CartPole extends SimulatedFamily {
     public static final String NAME = "cartpole";
     public static final double DT = 0.05;
     public static final int SUBSTEPS = 4;
@@ -62,29 +62,8 @@ public final class CartPole implements TaskFamily {
     private static final List<String> PARAMETERS = List.of("pole_mass", "pole_length", "cart_friction");
     private static final int DS = 5;
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public int observationDim() {
-        return DS;
-    }
-
-    @Override
-    public int actionDim() {
-        return 1;
-    }
-
-    @Override
-    public double[] actionBound() {
-        return new double[] {MAX_FORCE};
-    }
-
-    @Override
-    public List<String> parameterNames() {
-        return PARAMETERS;
+    public CartPole() {
+        super(NAME, DS, new double[] {MAX_FORCE}, PARAMETERS, EPISODE_LENGTH);
     }
 
     @Override
@@ -111,11 +90,6 @@ public final class CartPole implements TaskFamily {
     public double[] changedParameters(double[] parameters) {
         FamilyMath.requireParameters(NAME, PARAMETERS, parameters);
         return new double[] {parameters[0] + ADDED_MASS, parameters[1], parameters[2]};
-    }
-
-    @Override
-    public int episodeLength() {
-        return EPISODE_LENGTH;
     }
 
     /** The reward of a transition into the observation at {@code next[at ..]} under force {@code force} (clipped here). */

@@ -20,7 +20,7 @@ import org.mbmrl.datasets.Split;
  * l in [1.6, 2.0] m, same damping range. The mid-episode change attaches a payload of
  * {@link #PAYLOAD} kg to the bob.
  */
-public final class Pendulum implements TaskFamily {
+public final class Pendulum extends SimulatedFamily {
     public static final String NAME = "pendulum";
     public static final double DT = 0.05;
     public static final int SUBSTEPS = 2;
@@ -31,29 +31,8 @@ public final class Pendulum implements TaskFamily {
 
     private static final List<String> PARAMETERS = List.of("mass", "length", "damping");
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public int observationDim() {
-        return 3;
-    }
-
-    @Override
-    public int actionDim() {
-        return 1;
-    }
-
-    @Override
-    public double[] actionBound() {
-        return new double[] {MAX_TORQUE};
-    }
-
-    @Override
-    public List<String> parameterNames() {
-        return PARAMETERS;
+    public Pendulum() {
+        super(NAME, 3, new double[] {MAX_TORQUE}, PARAMETERS, EPISODE_LENGTH);
     }
 
     @Override
@@ -87,11 +66,6 @@ public final class Pendulum implements TaskFamily {
     @Override
     public double[] changedParameters(double[] parameters) {
         return new double[] {parameters[0] + PAYLOAD, parameters[1], parameters[2]};
-    }
-
-    @Override
-    public int episodeLength() {
-        return EPISODE_LENGTH;
     }
 
     /** The swing-up reward of a transition that starts at {@code angle, velocity} with torque {@code u}. */

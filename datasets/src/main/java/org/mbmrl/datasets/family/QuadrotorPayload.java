@@ -59,7 +59,7 @@ import org.mbmrl.datasets.Split;
  * m in [0.1, 0.4] kg, L in [0.3, 0.7] m; {@code ood} heavier and longer, m in [0.5, 0.8] kg,
  * L in [0.8, 1.2] m. The mid-episode change attaches {@link #ADDED_MASS} kg more payload.
  */
-public final class QuadrotorPayload implements TaskFamily {
+public final class QuadrotorPayload extends SimulatedFamily {
     public static final String NAME = "quadrotor-payload";
     public static final double DT = 0.05;
     public static final int SUBSTEPS = 4;
@@ -79,29 +79,8 @@ public final class QuadrotorPayload implements TaskFamily {
     private static final int DS = 9;
     private static final int DA = 2;
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public int observationDim() {
-        return DS;
-    }
-
-    @Override
-    public int actionDim() {
-        return DA;
-    }
-
-    @Override
-    public double[] actionBound() {
-        return new double[] {1.0, 1.0};
-    }
-
-    @Override
-    public List<String> parameterNames() {
-        return PARAMETERS;
+    public QuadrotorPayload() {
+        super(NAME, DS, new double[] {1.0, 1.0}, PARAMETERS, EPISODE_LENGTH);
     }
 
     @Override
@@ -129,11 +108,6 @@ public final class QuadrotorPayload implements TaskFamily {
     public double[] changedParameters(double[] parameters) {
         FamilyMath.requireParameters(NAME, PARAMETERS, parameters);
         return new double[] {parameters[0] + ADDED_MASS, parameters[1]};
-    }
-
-    @Override
-    public int episodeLength() {
-        return EPISODE_LENGTH;
     }
 
     /** The reference position {@code (x, z)} at time {@code t} seconds. */

@@ -47,7 +47,7 @@ import org.mbmrl.datasets.Split;
  * [0, 0.3], the others in [0.5, 1]. The mid-episode change breaks the healthiest joint (the
  * largest gain, the lowest index on a tie): its gain becomes 0.
  */
-public final class ReacherDamage implements TaskFamily {
+public final class ReacherDamage extends SimulatedFamily {
     public static final String NAME = "reacher-damage";
     public static final double DT = 0.05;
     public static final int SUBSTEPS = 4;
@@ -69,29 +69,8 @@ public final class ReacherDamage implements TaskFamily {
     private static final int N = 3;
     private static final int DS = 9;
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public int observationDim() {
-        return DS;
-    }
-
-    @Override
-    public int actionDim() {
-        return N;
-    }
-
-    @Override
-    public double[] actionBound() {
-        return new double[] {MAX_TORQUE, MAX_TORQUE, MAX_TORQUE};
-    }
-
-    @Override
-    public List<String> parameterNames() {
-        return PARAMETERS;
+    public ReacherDamage() {
+        super(NAME, DS, new double[] {MAX_TORQUE, MAX_TORQUE, MAX_TORQUE}, PARAMETERS, EPISODE_LENGTH);
     }
 
     @Override
@@ -137,11 +116,6 @@ public final class ReacherDamage implements TaskFamily {
         }
         g[best] = 0.0;
         return g;
-    }
-
-    @Override
-    public int episodeLength() {
-        return EPISODE_LENGTH;
     }
 
     /** The fingertip {@code (x, y)} of the observation at {@code obs[at ..]}. */

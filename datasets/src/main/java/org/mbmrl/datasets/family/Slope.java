@@ -43,7 +43,7 @@ import org.mbmrl.datasets.Split;
  * [0, 0.05] (the robot slides back down unless it pushes). The mid-episode change enters a
  * steeper section: alpha grows by {@link #STEEPER} rad.
  */
-public final class Slope implements TaskFamily {
+public final class Slope extends SimulatedFamily {
     public static final String NAME = "slope";
     public static final double DT = 0.05;
     public static final double GRAVITY = 9.81;
@@ -59,29 +59,8 @@ public final class Slope implements TaskFamily {
     private static final List<String> PARAMETERS = List.of("slope_angle", "friction");
     private static final int DS = 2;
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public int observationDim() {
-        return DS;
-    }
-
-    @Override
-    public int actionDim() {
-        return 1;
-    }
-
-    @Override
-    public double[] actionBound() {
-        return new double[] {MAX_FORCE};
-    }
-
-    @Override
-    public List<String> parameterNames() {
-        return PARAMETERS;
+    public Slope() {
+        super(NAME, DS, new double[] {MAX_FORCE}, PARAMETERS, EPISODE_LENGTH);
     }
 
     @Override
@@ -108,11 +87,6 @@ public final class Slope implements TaskFamily {
     public double[] changedParameters(double[] parameters) {
         FamilyMath.requireParameters(NAME, PARAMETERS, parameters);
         return new double[] {parameters[0] + STEEPER, parameters[1]};
-    }
-
-    @Override
-    public int episodeLength() {
-        return EPISODE_LENGTH;
     }
 
     static double reward(double position, double force) {
