@@ -84,7 +84,7 @@ final class Fixtures {
         return controlRun;
     }
 
-    /** A recursive copy of {@code dir} into a new scratch directory. */
+    /** A recursive copy of {@code dir} into a new scratch directory, without Hadoop's {@code .crc} side files (so copies can be edited). */
     static Path copy(Path dir, String name) {
         Path target = scratch(name).resolve(dir.getFileName());
         try (var walk = Files.walk(dir)) {
@@ -92,7 +92,7 @@ final class Fixtures {
                 Path q = target.resolve(dir.relativize(p).toString());
                 if (Files.isDirectory(p)) {
                     Files.createDirectories(q);
-                } else {
+                } else if (!p.getFileName().toString().endsWith(".crc")) {
                     Files.copy(p, q);
                 }
             }

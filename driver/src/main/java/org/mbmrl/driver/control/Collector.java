@@ -200,12 +200,12 @@ public final class Collector {
             long rows, double meanReturn) {
         ObjectNode p = CheckpointStore.JSON.createObjectNode();
         ObjectNode s = p.putObject("source");
-        s.put("uri", source.data.uri());
+        s.put("uri", source.data.uri().replaceFirst("/$", ""));
         s.put("fingerprint", source.data.fingerprint());
         if (source.data.manifest().provenance() != null) {
             s.set("provenance", source.data.manifest().provenance());
         }
-        p.put("run_dir", source.runDir.toString());
+        p.put("run_dir", source.runDir.toString().replaceFirst("/$", ""));
         p.put("checkpoint", source.checkpoint.name());
         p.put("checkpoint_iteration", source.checkpoint.iteration());
         p.put("checkpoint_round", source.round());

@@ -1,5 +1,6 @@
 package org.mbmrl.driver.data;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -29,6 +30,10 @@ public record DatasetManifest(
         @JsonProperty("seed") long seed,
         @JsonProperty("generator") String generator,
         @JsonProperty("provenance") @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode provenance) {
+
+    /** The canonical constructor is the one JSON binds to (the shorter one would drop provenance). */
+    @JsonCreator
+    public DatasetManifest {}
 
     /** A generated dataset (no provenance). */
     public DatasetManifest(int formatVersion, String family, int observationDim, int actionDim, List<String> parameterNames,

@@ -123,7 +123,8 @@ public final class DatasetReader {
         String prefix = fs.makeQualified(root).toString();
         while (it.hasNext()) {
             FileStatus s = it.next();
-            String name = s.getPath().toString().substring(prefix.length());
+            // Relative to the root however it is spelled ("DIR" or "DIR/"): the same dataset, the same fingerprint.
+            String name = s.getPath().toString().substring(prefix.length()).replaceFirst("^/", "");
             if (name.endsWith(".parquet")) {
                 entries.add(name + ":" + s.getLen());
             }
