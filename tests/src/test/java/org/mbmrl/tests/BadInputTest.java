@@ -254,11 +254,12 @@ class BadInputTest {
         Path copy = Fixtures.copy(Fixtures.controlRun(), "mismatched");
         Path manifest = copy.resolve("checkpoints/iter-000006/manifest.json");
         Files.writeString(manifest, Files.readString(manifest).replaceFirst("\"action_dim\"\\s*:\\s*1", "\"action_dim\" : 2"));
+        List<String> before = listing(copy);
         rejects(List.of("evaluate", "--run", copy.toString(), "--control"), "checkpoint iter-000006", "action_dim 2",
                 "do not match dataset");
-        assertFalse(Files.exists(copy.resolve("eval")), "nothing written");
         rejects(List.of("collect", "--run", copy.toString(), "--out", out.toString()), "action_dim 2", "do not match dataset");
         assertFalse(Files.exists(out));
+        assertEquals(before, listing(copy), "nothing written");
     }
 
     @Test

@@ -42,7 +42,7 @@ final class BenchCommand implements Callable<Integer> {
                     + " W4's shape, and train.segments' default).")
     int[] segments;
 
-    @Option(names = "--no-spark", description = "Only the kernel benchmarks.")
+    @Option(names = "--no-spark", description = "Skip the Spark overhead.")
     boolean noSpark;
 
     @Option(names = "--no-kernels", description = "Skip the kernel benchmarks.")
