@@ -116,6 +116,26 @@ class CollectTest {
         SharedSpark.Run resumed = SharedSpark.cli(args.toArray(String[]::new));
         assertEquals(0, resumed.exitCode(), resumed.err());
         assertTrue(resumed.out().contains("round 1: reusing dataset version"), resumed.out());
+
+        // Interrupted between the rounds (round 0 done, nothing collected yet): --resume collects round 1 again
+        // and ends with the same theta, bit for bit (collection and training are pure functions of the seeds).
+        byte[] theta = Fixtures.theta(run, "iter-000004");
+        deleteTree(run.resolve("data/round-1"));
+        deleteTree(run.resolve("checkpoints/iter-000003"));
+        deleteTree(run.resolve("checkpoints/iter-000004"));
+        Files.writeString(run.resolve("checkpoints/LATEST"), "iter-000002\n");
+        SharedSpark.Run again = SharedSpark.cli(args.toArray(String[]::new));
+        assertEquals(0, again.exitCode(), again.err());
+        assertTrue(again.out().contains("collect round 1"), again.out());
+        assertTrue(java.util.Arrays.equals(theta, Fixtures.theta(run, "iter-000004")), "same theta after the resumed rounds");
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        try (var walk = Files.walk(p)) {
+            for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(q);
+            }
+        }
     }
 
     private static List<String> listing(Path dir) throws IOException {

@@ -92,8 +92,26 @@ public final class IterativeTrainer {
             throw new UserError("round " + round + ": the newest checkpoint " + source.checkpoint.name() + " (round "
                     + source.round() + ") did not end round " + (round - 1) + " (iteration " + expected + ")");
         }
+        // The lease is renewed while the episodes run (a collection can outlast it).
         try (RunLock lock = RunLock.acquire(fs, runDir)) {
-            Collector.collect(spark, source, roundDirectory(runDir, round).toString(), round, out);
+            java.util.concurrent.ScheduledExecutorService renewer = java.util.concurrent.Executors
+                    .newSingleThreadScheduledExecutor(r -> {
+                        Thread t = new Thread(r, "mbmrl-lock-renewer");
+                        t.setDaemon(true);
+                        return t;
+                    });
+            long period = RunLock.LEASE_MILLIS / 4;
+            renewer.scheduleAtFixedRate(lock::renew, period, period, java.util.concurrent.TimeUnit.MILLISECONDS);
+            try {
+                Collector.collect(spark, source, roundDirectory(runDir, round).toString(), round, out);
+            } finally {
+                renewer.shutdown(); // a renewal under way finishes before the lock is released
+                try {
+                    renewer.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
     }
 
