@@ -109,6 +109,7 @@ public final class Collector {
                         .write().mode(SaveMode.Append).parquet(new Path(tmp, Schema.TRANSITIONS).toString());
             } finally {
                 collected.unpersist(false);
+                runner.release();
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             long newRows = 0;

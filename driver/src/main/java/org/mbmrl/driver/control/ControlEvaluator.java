@@ -72,8 +72,13 @@ public final class ControlEvaluator {
         int episodes = c.episodes();
         JavaRDD<TaskJob> rdd = jsc.parallelize(jobs, Math.max(1, jobs.size()));
         long t0 = System.nanoTime();
-        List<EpisodeOutcome> outcomes = new ArrayList<>(
-                rdd.flatMap(j -> runner.evaluate(j, episodes, length, change, reference).iterator()).collect());
+        List<EpisodeOutcome> outcomes;
+        try {
+            outcomes = new ArrayList<>(
+                    rdd.flatMap(j -> runner.evaluate(j, episodes, length, change, reference).iterator()).collect());
+        } finally {
+            runner.release();
+        }
         double seconds = (System.nanoTime() - t0) / 1e9;
         outcomes.sort(Comparator.comparingLong((EpisodeOutcome o) -> o.taskId).thenComparing(o -> o.method)
                 .thenComparingInt(o -> o.episode).thenComparing(o -> o.changed));

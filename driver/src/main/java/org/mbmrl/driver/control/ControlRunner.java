@@ -65,6 +65,11 @@ public final class ControlRunner implements Serializable {
         this.seed = seed;
     }
 
+    /** Driver side, after the last job: frees theta's broadcast. */
+    public void release() {
+        theta.destroy();
+    }
+
     /** The run's method label, e.g. {@code maml+gradient}. */
     public static String method(String algorithm, String adapter) {
         return algorithm + "+" + adapter;
