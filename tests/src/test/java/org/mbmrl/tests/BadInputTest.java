@@ -213,6 +213,106 @@ class BadInputTest {
                 "'validation'");
     }
 
+    /** A copy of the small dataset whose dataset.json is edited by {@code edit} (the tables are copied as they are). */
+    private static Path withManifest(String name, UnaryOperator<String> edit) throws IOException {
+        Path dst = Fixtures.copy(Fixtures.smallDataset(), "bad-" + name);
+        Path manifest = dst.resolve("dataset.json");
+        Files.writeString(manifest, edit.apply(Files.readString(manifest)));
+        return dst;
+    }
+
+    @Test
+    void nonFiniteReward() throws IOException {
+        Path nan = corrupted("nanreward", df -> df.withColumn("reward", when(at(3, 0, 5), lit(Float.NaN))
+                .otherwise(col("reward"))));
+        Path run = Fixtures.scratch("run").resolve("r");
+        rejects(train(nan, run), "task 3 episode 0 step 5", "reward is NaN");
+        assertFalse(Files.exists(run));
+        // collect passes its source on: it checks every value first, and writes nothing.
+        Path inf = corrupted("infreward", df -> df.withColumn("reward", when(at(7, 1, 33), lit(Float.POSITIVE_INFINITY))
+                .otherwise(col("reward"))));
+        Path out = Fixtures.scratch("collect").resolve("v");
+        rejects(List.of("collect", "--run", Fixtures.controlRun().toString(), "--dataset", inf.toString(), "--out",
+                out.toString()), "task 7 episode 1 step 33", "reward is Infinity");
+        assertFalse(Files.exists(out));
+        assertFalse(Files.exists(out.resolveSibling(".v.tmp")));
+    }
+
+    @Test
+    void actionDimensionsThatDoNotMatch() throws IOException {
+        // A dataset whose dataset.json disagrees with its family's action dimension.
+        Path data = withManifest("actiondim", m -> m.replaceFirst("\"action_dim\"\\s*:\\s*1", "\"action_dim\" : 2"));
+        Path run = Fixtures.scratch("run").resolve("r");
+        rejects(train(data, run), "action_dim 2", "do not match family pendulum", "action_dim 1");
+        assertFalse(Files.exists(run));
+        Path out = Fixtures.scratch("collect").resolve("v");
+        rejects(List.of("collect", "--run", Fixtures.controlRun().toString(), "--dataset", data.toString(), "--out",
+                out.toString()), "action_dim 2", "do not match family pendulum");
+        assertFalse(Files.exists(out));
+
+        // A checkpoint whose model does not fit the dataset it is run on.
+        Path copy = Fixtures.copy(Fixtures.controlRun(), "mismatched");
+        Path manifest = copy.resolve("checkpoints/iter-000006/manifest.json");
+        Files.writeString(manifest, Files.readString(manifest).replaceFirst("\"action_dim\"\\s*:\\s*1", "\"action_dim\" : 2"));
+        List<String> before = listing(copy);
+        rejects(List.of("evaluate", "--run", copy.toString(), "--control"), "checkpoint iter-000006", "action_dim 2",
+                "do not match dataset");
+        rejects(List.of("collect", "--run", copy.toString(), "--out", out.toString()), "action_dim 2", "do not match dataset");
+        assertFalse(Files.exists(out));
+        assertEquals(before, listing(copy), "nothing written");
+    }
+
+    @Test
+    void plannerSettingsOutOfRange() throws IOException {
+        Path run = Fixtures.scratch("run").resolve("r");
+        rejects(train(Fixtures.smallDataset(), run, "control.planner.horizon=0"), "control.planner.horizon must be >= 1; got 0");
+        rejects(train(Fixtures.smallDataset(), run, "control.planner.elites=600"), "control.planner.elites",
+                "control.planner.candidates (500)", "600");
+        rejects(train(Fixtures.smallDataset(), run, "control.planner.type=ilqr"), "control.planner.type", "random, cem, mppi",
+                "ilqr");
+        rejects(train(Fixtures.smallDataset(), run, "control.planner.noise_std=0"), "control.planner.noise_std", "> 0");
+        rejects(train(Fixtures.smallDataset(), run, "control.adapter.type=bayes"), "control.adapter.type", "bayes");
+        rejects(train(Fixtures.smallDataset(), run, "control.adapter.window=0"), "control.adapter.window", "got 0");
+        rejects(train(Fixtures.smallDataset(), run, "train.rounds=3"), "train.rounds (3) must be <= train.iterations (2)");
+        assertFalse(Files.exists(run));
+
+        Path copy = Fixtures.copy(Fixtures.controlRun(), "planner");
+        List<String> before = listing(copy);
+        rejects(List.of("evaluate", "--run", copy.toString(), "--control", "--set", "control.planner.candidates=1"),
+                "control.planner.candidates must be >= 2; got 1");
+        rejects(List.of("evaluate", "--run", copy.toString(), "--control", "--set", "control.change_step=40"),
+                "control.change_step (40) must be below the episode length (40)");
+        rejects(List.of("evaluate", "--run", copy.toString(), "--control", "--set", "adapt.lr=0.1"),
+                "--set adapt.lr", "only keys under control.*");
+        Path out = Fixtures.scratch("collect").resolve("v");
+        rejects(List.of("collect", "--run", copy.toString(), "--out", out.toString(), "--set", "control.planner.iterations=0"),
+                "control.planner.iterations must be >= 1; got 0");
+        assertFalse(Files.exists(out));
+        assertEquals(before, listing(copy), "nothing written");
+    }
+
+    @Test
+    void unknownFamilyInADataset() throws IOException {
+        Path data = withManifest("family", m -> m.replace("\"pendulum\"", "\"unicycle\""));
+        Path run = Fixtures.scratch("run").resolve("r");
+        rejects(train(data, run), "unknown task family 'unicycle'", "known: pendulum");
+        assertFalse(Files.exists(run));
+        Path out = Fixtures.scratch("collect").resolve("v");
+        rejects(List.of("collect", "--run", Fixtures.controlRun().toString(), "--dataset", data.toString(), "--out",
+                out.toString()), "unknown task family 'unicycle'");
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void roundsWithUnsupportedSchedulingOptions() {
+        Path run = Fixtures.scratch("run").resolve("r");
+        List<String> args = new ArrayList<>(train(Fixtures.smallDataset(), run, "train.rounds=2"));
+        args.add("--more-iterations");
+        args.add("3");
+        rejects(args, "train.rounds = 2", "--more-iterations and --time-budget are not supported");
+        assertFalse(Files.exists(run));
+    }
+
     private static List<String> listing(Path dir) throws IOException {
         try (var s = Files.walk(dir)) {
             return s.map(p -> dir.relativize(p) + ":" + p.toFile().length()).sorted().toList();

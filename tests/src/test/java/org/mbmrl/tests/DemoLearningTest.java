@@ -41,5 +41,13 @@ class DemoLearningTest {
         assertTrue(maml[1] < maml[0], "maml: adapted " + maml[1] + " should beat unadapted " + maml[0] + "\n" + table);
         assertTrue(maml[1] < pooled[0], "maml adapted " + maml[1] + " should beat pooled " + pooled[0] + "\n" + table);
         assertTrue(maml[1] < pooled[1], "maml adapted " + maml[1] + " should beat pooled adapted " + pooled[1] + "\n" + table);
+
+        // The control comparison: maml + gradient (with the true-dynamics reference) and pooled + none on the
+        // 10 ood tasks, without and with the change. No ranking is asserted (see docs/results.md).
+        assertTrue(r.out().contains("control on pendulum"), r.out());
+        System.out.println(r.out().substring(r.out().lastIndexOf("control on pendulum")));
+        assertEquals(40L, spark.read().parquet(dir.resolve("runs/maml/eval/control").toString()).count(),
+                "10 tasks x (maml+gradient, true-dynamics) x (without, with the change)");
+        assertEquals(20L, spark.read().parquet(dir.resolve("runs/pooled/eval/control").toString()).count());
     }
 }

@@ -62,6 +62,46 @@ final class Fixtures {
         return SharedSpark.cli(trainArgs(algorithm, runDir, iterations, extra).toArray(String[]::new));
     }
 
+    /** Small control and collection settings (config keys), for runs whose controller is exercised. */
+    static final String[] SMALL_CONTROL = {
+        "control.planner.horizon=8", "control.planner.candidates=32", "control.planner.iterations=2",
+        "control.planner.elites=4", "control.episode_length=40", "control.change_step=20", "control.tasks=2",
+        "collect.episodes=1", "collect.tasks=3"};
+
+    private static Path controlRun;
+
+    /**
+     * A maml run of 6 iterations on the small dataset with {@link #SMALL_CONTROL} settings
+     * (trained once per test JVM). Tests that change it work on a copy ({@link #copy}).
+     */
+    static synchronized Path controlRun() {
+        if (controlRun == null) {
+            Path run = scratch("control-run").resolve("maml");
+            SharedSpark.Run r = train("maml", run, 6, SMALL_CONTROL);
+            assertEquals(0, r.exitCode(), r.err());
+            controlRun = run;
+        }
+        return controlRun;
+    }
+
+    /** A recursive copy of {@code dir} into a new scratch directory, without Hadoop's {@code .crc} side files (so copies can be edited). */
+    static Path copy(Path dir, String name) {
+        Path target = scratch(name).resolve(dir.getFileName());
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.toList()) {
+                Path q = target.resolve(dir.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(q);
+                } else if (!p.getFileName().toString().endsWith(".crc")) {
+                    Files.copy(p, q);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return target;
+    }
+
     /** Bytes of theta in a run's checkpoint {@code name}. */
     static byte[] theta(Path runDir, String name) {
         try {

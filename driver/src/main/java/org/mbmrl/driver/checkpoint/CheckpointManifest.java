@@ -24,6 +24,16 @@ public final class CheckpointManifest {
 
     public static ObjectNode build(RunConfig config, MlpSpec spec, Normalizer norm, OuterOptimizer optimizer,
             long initSeed, String datasetLocation, String datasetFingerprint) {
+        return build(config, spec, norm, optimizer, initSeed, datasetLocation, datasetFingerprint, 0);
+    }
+
+    /**
+     * The manifest of a checkpoint trained on {@code datasetLocation}; {@code round} is the
+     * round of an iterative run (train.rounds > 1) whose dataset version that is, 0 for the
+     * config's own dataset.
+     */
+    public static ObjectNode build(RunConfig config, MlpSpec spec, Normalizer norm, OuterOptimizer optimizer,
+            long initSeed, String datasetLocation, String datasetFingerprint, int round) {
         ObjectNode m = CheckpointStore.JSON.createObjectNode();
         m.put("created_by", VERSION);
         m.put("algorithm", config.algorithm().label());
@@ -59,6 +69,7 @@ public final class CheckpointManifest {
         ObjectNode d = m.putObject("dataset");
         d.put("location", datasetLocation);
         d.put("fingerprint", datasetFingerprint);
+        d.put("round", round);
         m.set("config", config.tree());
         return m;
     }
@@ -86,6 +97,16 @@ public final class CheckpointManifest {
     /** The qualified URI of the dataset the checkpoint was trained on. */
     public static String datasetUri(JsonNode m) {
         return m.path("dataset").path("location").asText();
+    }
+
+    /** The fingerprint of the dataset the checkpoint was trained on. */
+    public static String datasetFingerprint(JsonNode m) {
+        return m.path("dataset").path("fingerprint").asText();
+    }
+
+    /** The round (train.rounds) whose dataset version the checkpoint was trained on; 0 if not recorded. */
+    public static int round(JsonNode m) {
+        return m.path("dataset").path("round").asInt(0);
     }
 
     /** The run config the checkpoint was made with. */

@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import org.mbmrl.driver.bench.SparkOverhead;
 import org.mbmrl.workers.bench.KernelBenchmarks;
+import org.mbmrl.workers.control.ControlBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -13,7 +14,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Benchmarks, all measured in this run: the machine's sgemm peak; workloads W1-W4 of DESIGN.md",
             "as rates and as FLOP utilization against that peak; and the Spark overhead of an outer iteration",
-            "(meta-batch 20, maml) against the same inner loops in a plain JVM loop."})
+            "(meta-batch 20, maml) against the same inner loops in a plain JVM loop; the latency of one control",
+            "step (gradient adaptation + MPPI, 1000 candidates x horizon 15, W1 model)."})
 final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -40,11 +42,14 @@ final class BenchCommand implements Callable<Integer> {
                     + " W4's shape, and train.segments' default).")
     int[] segments;
 
-    @Option(names = "--no-spark", description = "Only the kernel benchmarks.")
+    @Option(names = "--no-spark", description = "Skip the Spark overhead.")
     boolean noSpark;
 
-    @Option(names = "--no-kernels", description = "Only the Spark overhead.")
+    @Option(names = "--no-kernels", description = "Skip the kernel benchmarks.")
     boolean noKernels;
+
+    @Option(names = "--no-control", description = "Skip the control-step latency (adapt + plan, W1 model).")
+    boolean noControl;
 
     @Override
     public Integer call() {
@@ -58,6 +63,10 @@ final class BenchCommand implements Callable<Integer> {
         PrintStream out = new PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true);
         if (!noKernels) {
             out.print(KernelBenchmarks.run(n, quick).toTable());
+            out.println();
+        }
+        if (!noControl) {
+            out.print(ControlBenchmark.run(n, quick).toTable());
             out.println();
         }
         if (!noSpark) {

@@ -14,6 +14,9 @@ import org.mbmrl.datasets.Split;
 import org.mbmrl.datasets.TaskDistribution;
 import org.mbmrl.driver.config.ConfigLoader;
 import org.mbmrl.driver.config.RunConfig;
+import org.mbmrl.driver.control.ControlEvaluator;
+import org.mbmrl.driver.control.ControlReport;
+import org.mbmrl.driver.control.ControlSource;
 import org.mbmrl.driver.data.DatasetGenerator;
 import org.mbmrl.driver.eval.AdaptationReport;
 import org.mbmrl.driver.eval.Evaluator;
@@ -26,9 +29,12 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Generate a small pendulum dataset, train pooled, reptile and maml, evaluate them on",
-            "out-of-distribution tasks (heavier, longer pendulums) and print the comparison."})
+            "out-of-distribution tasks (heavier, longer pendulums) and print the comparison; then control",
+            "episodes on those tasks: maml + gradient adaptation vs pooled vs MPC on the true dynamics."})
 final class DemoCommand implements Callable<Integer> {
     static final List<String> ALGORITHMS = List.of("pooled", "reptile", "maml");
+    /** The runs compared in control: GrBAL (maml, gradient adapter; with the true-dynamics reference) and MB (pooled). */
+    static final List<String> CONTROL_ALGORITHMS = List.of("maml", "pooled");
 
     @Spec
     CommandSpec spec;
@@ -61,6 +67,7 @@ final class DemoCommand implements Callable<Integer> {
             Files.write(demoConfig, in.readAllBytes());
         }
         List<AdaptationReport> reports = new ArrayList<>();
+        List<Path> runs = new ArrayList<>();
         for (String algorithm : ALGORITHMS) {
             Path run = dir.resolve("runs").resolve(algorithm);
             deleteTree(run);
@@ -69,9 +76,22 @@ final class DemoCommand implements Callable<Integer> {
             RunConfig config = ConfigLoader.load(demoConfig, sets);
             MetaTrainer.train(session, config, false, out);
             reports.add(Evaluator.evaluate(session, run.toString(), Split.OOD, null, out));
+            runs.add(run);
         }
         out.println();
         out.print(comparison(reports));
+
+        // Control (survey IV-A, alg. 2 + eq. 16): GrBAL (maml + gradient adaptation) vs MB (pooled, no
+        // adaptation) vs MPC on the true dynamics, on the ood tasks, without and with the mid-episode change.
+        out.println();
+        List<ControlReport> control = new ArrayList<>();
+        for (String algorithm : CONTROL_ALGORITHMS) {
+            Path run = runs.get(ALGORITHMS.indexOf(algorithm));
+            ControlSource source = ControlSource.open(session, run.toString(), null, null, List.of());
+            control.add(ControlEvaluator.evaluate(session, source, List.of(Split.OOD), algorithm.equals("maml"), out));
+        }
+        out.println();
+        out.print(ControlReport.combine(control).table());
         return 0;
     }
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.mbmrl.driver.config.ConfigLoader;
 import org.mbmrl.driver.config.RunConfig;
+import org.mbmrl.driver.train.IterativeTrainer;
 import org.mbmrl.driver.train.MetaTrainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,7 +17,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Meta-train a dynamics model (maml, reptile or pooled) on a dataset's train tasks.")
+        description = {"Meta-train a dynamics model (maml, reptile or pooled) on a dataset's train tasks; with",
+            "train.rounds > 1, alternate training with on-policy collection (GrBAL algorithm 1)."})
 final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -54,7 +56,7 @@ final class TrainCommand implements Callable<Integer> {
         MetaTrainer.Mode mode = new MetaTrainer.Mode(resume, continueIfExists, moreIterations, timeBudget);
         RunConfig cfg = ConfigLoader.load(config, overrides);
         PrintStream out = new PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true);
-        MetaTrainer.train(spark.session("train"), cfg, mode, out);
+        IterativeTrainer.train(spark.session("train"), cfg, mode, out);
         return 0;
     }
 

@@ -75,6 +75,31 @@ public final class ConfigLoader {
         return RunConfig.fromTree(tree);
     }
 
+    /**
+     * {@code config} with {@code --set} overrides applied, only to keys under one of
+     * {@code allowedPrefixes} (e.g. {@code control.}); any other key is a caller error.
+     */
+    public static RunConfig withOverrides(RunConfig config, List<String> overrides, List<String> allowedPrefixes) {
+        if (overrides == null || overrides.isEmpty()) {
+            return config;
+        }
+        ObjectNode tree = defaults();
+        merge(tree, (ObjectNode) config.tree(), "", "the run's config");
+        for (String o : overrides) {
+            String key = o.indexOf('=') > 0 ? o.substring(0, o.indexOf('=')).trim() : o;
+            if (allowedPrefixes.stream().noneMatch(key::startsWith)) {
+                throw new UserError("--set " + key + ": only keys under " + String.join(", ", allowedPrefixes.stream()
+                        .map(p -> p + "*").toList()) + " can be changed here (the rest is the checkpoint's)");
+            }
+            applyOverride(tree, o);
+        }
+        try {
+            return RunConfig.fromTree(tree);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("config: " + e.getMessage(), e);
+        }
+    }
+
     private static void merge(ObjectNode target, ObjectNode source, String prefix, String origin) {
         Iterator<Map.Entry<String, JsonNode>> it = source.fields();
         while (it.hasNext()) {

@@ -5,6 +5,10 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.mbmrl.datasets.family.TaskFamily;
+import org.mbmrl.workers.control.AdapterSettings;
+import org.mbmrl.workers.control.OnlineAdapter;
+import org.mbmrl.workers.control.PlannerSettings;
 import org.mbmrl.workers.learn.InnerLoop;
 import org.mbmrl.workers.model.Activation;
 
@@ -14,7 +18,8 @@ import org.mbmrl.workers.model.Activation;
  * provenance and written to the run directory and into every checkpoint.
  */
 public record RunConfig(Algorithm algorithm, long seed, String dataset, String runDir, Model model, InnerLoop adapt,
-        Train train, Reptile reptile, Evaluate evaluate, JsonNode tree) implements Serializable {
+        Train train, Reptile reptile, Evaluate evaluate, Control control, Collect collect, JsonNode tree)
+        implements Serializable {
 
     /** Meta-learning algorithms of this release (names as in DESIGN.md's table). */
     public enum Algorithm {
@@ -44,10 +49,18 @@ public record RunConfig(Algorithm algorithm, long seed, String dataset, String r
         }
     }
 
-    /** The outer loop. */
+    /**
+     * The outer loop. {@code rounds} > 1 runs GrBAL's algorithm 1: the iterations are split
+     * into that many rounds, with on-policy collection (the {@code collect} section) between them.
+     */
     public record Train(int iterations, int metaBatch, int segments, double lr, boolean secondOrder, int checkpointEvery,
-            int partitions) implements Serializable {
+            int partitions, int rounds) implements Serializable {
         public Train {
+            positive("train.rounds", rounds);
+            if (rounds > iterations && iterations >= 1) {
+                throw new IllegalArgumentException("train.rounds (" + rounds + ") must be <= train.iterations (" + iterations
+                        + "): every round trains at least one iteration");
+            }
             positive("train.iterations", iterations);
             positive("train.meta_batch", metaBatch);
             positive("train.segments", segments);
@@ -78,6 +91,55 @@ public record RunConfig(Algorithm algorithm, long seed, String dataset, String r
     public record Evaluate(int segments) implements Serializable {
         public Evaluate {
             positive("evaluate.segments", segments);
+        }
+    }
+
+    /**
+     * Online adaptation + MPC (survey IV-A, algorithm 2 and eq. 16): the planner, the online
+     * adapter ({@code adapter} is resolved: none, finetune or gradient) with its k, alpha and M,
+     * and the episodes of {@code evaluate --control}. {@code changeStep} null means half the
+     * episode, -1 no change; {@code episodeLength} 0 the family's default; {@code tasks} 0 all.
+     */
+    public record Control(PlannerSettings planner, String adapter, AdapterSettings adapterSettings, int episodes,
+            int episodeLength, Integer changeStep, int tasks) implements Serializable {
+        public Control {
+            positive("control.episodes", episodes);
+            if (episodeLength < 0) {
+                throw new IllegalArgumentException("control.episode_length must be >= 0 (0 = the family's default); got "
+                        + episodeLength);
+            }
+            if (changeStep != null && changeStep < -1) {
+                throw new IllegalArgumentException("control.change_step must be null (half the episode), -1 (no change) or"
+                        + " a step >= 0; got " + changeStep);
+            }
+            if (tasks < 0) {
+                throw new IllegalArgumentException("control.tasks must be >= 0 (0 = all); got " + tasks);
+            }
+        }
+
+        /** Control steps of an episode of {@code family}. */
+        public int episodeLength(TaskFamily family) {
+            return episodeLength > 0 ? episodeLength : family.episodeLength();
+        }
+
+        /** The change step of a "changed" episode of {@code length} steps, -1 for none. */
+        public int changeStep(int length) {
+            int c = changeStep == null ? length / 2 : changeStep;
+            if (c >= length) {
+                throw new IllegalArgumentException("control.change_step (" + c + ") must be below the episode length ("
+                        + length + ")");
+            }
+            return c;
+        }
+    }
+
+    /** On-policy collection between training rounds ({@code mbmrl collect}, {@code train.rounds} > 1). */
+    public record Collect(int episodes, int tasks) implements Serializable {
+        public Collect {
+            positive("collect.episodes", episodes);
+            if (tasks < 0) {
+                throw new IllegalArgumentException("collect.tasks must be >= 0 (0 = all); got " + tasks);
+            }
         }
     }
 
@@ -117,25 +179,74 @@ public record RunConfig(Algorithm algorithm, long seed, String dataset, String r
         JsonNode a = t.path("adapt");
         JsonNode tr = t.path("train");
         JsonNode r = t.path("reptile");
+        Algorithm algorithm = Algorithm.parse(text("algorithm", t.path("algorithm")));
+        InnerLoop inner = new InnerLoop(intValue("adapt.past", a.path("past")), intValue("adapt.future", a.path("future")),
+                intValue("adapt.steps", a.path("steps")), doubleValue("adapt.lr", a.path("lr")));
+        JsonNode co = t.path("collect");
         return new RunConfig(
-                Algorithm.parse(text("algorithm", t.path("algorithm"))),
+                algorithm,
                 longValue("seed", t.path("seed")),
                 text("dataset", t.path("dataset")),
                 text("run_dir", t.path("run_dir")),
                 new Model(hidden, Activation.parse(text("model.activation", m.path("activation")))),
-                new InnerLoop(intValue("adapt.past", a.path("past")), intValue("adapt.future", a.path("future")),
-                        intValue("adapt.steps", a.path("steps")), doubleValue("adapt.lr", a.path("lr"))),
+                inner,
                 new Train(intValue("train.iterations", tr.path("iterations")),
                         intValue("train.meta_batch", tr.path("meta_batch")),
                         intValue("train.segments", tr.path("segments")),
                         doubleValue("train.lr", tr.path("lr")),
                         boolValue("train.second_order", tr.path("second_order")),
                         intValue("train.checkpoint_every", tr.path("checkpoint_every")),
-                        intValue("train.partitions", tr.path("partitions"))),
+                        intValue("train.partitions", tr.path("partitions")),
+                        intValue("train.rounds", tr.path("rounds"))),
                 new Reptile(intValue("reptile.steps", r.path("steps")), doubleValue("reptile.lr", r.path("lr")),
                         doubleValue("reptile.epsilon", r.path("epsilon"))),
                 new Evaluate(intValue("evaluate.segments", t.path("evaluate").path("segments"))),
+                control(t.path("control"), algorithm, inner),
+                new Collect(intValue("collect.episodes", co.path("episodes")), intValue("collect.tasks", co.path("tasks"))),
                 t.deepCopy());
+    }
+
+    private static Control control(JsonNode c, Algorithm algorithm, InnerLoop inner) {
+        JsonNode p = c.path("planner");
+        PlannerSettings planner;
+        try {
+            planner = new PlannerSettings(PlannerSettings.Type.parse(text("control.planner.type", p.path("type"))),
+                    intValue("control.planner.horizon", p.path("horizon")),
+                    intValue("control.planner.candidates", p.path("candidates")),
+                    intValue("control.planner.iterations", p.path("iterations")),
+                    intValue("control.planner.elites", p.path("elites")),
+                    doubleValue("control.planner.temperature", p.path("temperature")),
+                    doubleValue("control.planner.noise_std", p.path("noise_std")), 0L);
+        } catch (IllegalArgumentException e) {
+            String m = e.getMessage();
+            throw new IllegalArgumentException(m.startsWith("control.") ? m : m.replace("planner.", "control.planner."), e);
+        }
+        JsonNode ad = c.path("adapter");
+        String adapter;
+        if (ad.path("type").isNull()) {
+            adapter = OnlineAdapter.forAlgorithm(algorithm.label());
+        } else {
+            adapter = text("control.adapter.type", ad.path("type"));
+            if (!OnlineAdapter.names().contains(adapter)) {
+                throw new IllegalArgumentException("control.adapter.type must be one of " + String.join(", ",
+                        OnlineAdapter.names()) + " (or null: the algorithm's); got '" + adapter + "'");
+            }
+        }
+        AdapterSettings settings;
+        try {
+            settings = new AdapterSettings(
+                    ad.path("steps").isNull() ? inner.steps() : intValue("control.adapter.steps", ad.path("steps")),
+                    ad.path("lr").isNull() ? inner.lr() : doubleValue("control.adapter.lr", ad.path("lr")),
+                    ad.path("window").isNull() ? inner.past() : intValue("control.adapter.window", ad.path("window")));
+        } catch (IllegalArgumentException e) {
+            String m = e.getMessage();
+            throw new IllegalArgumentException(m.startsWith("control.") ? m : m.replace("adapter.", "control.adapter."), e);
+        }
+        JsonNode cs = c.path("change_step");
+        return new Control(planner, adapter, settings, intValue("control.episodes", c.path("episodes")),
+                intValue("control.episode_length", c.path("episode_length")),
+                cs.isNull() ? null : intValue("control.change_step", cs),
+                intValue("control.tasks", c.path("tasks")));
     }
 
     private static String text(String key, JsonNode n) {

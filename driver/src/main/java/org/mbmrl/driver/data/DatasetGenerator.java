@@ -93,7 +93,8 @@ public final class DatasetGenerator {
         }
     }
 
-    private static Iterator<Row> rowsOf(TaskTransitions t) {
+    /** The rows of the transitions table for one task, in its row order. */
+    public static Iterator<Row> rowsOf(TaskTransitions t) {
         int ds = t.observationDim();
         int da = t.actionDim();
         List<Row> rows = new ArrayList<>(t.size());

@@ -1,13 +1,20 @@
 package org.mbmrl.driver.data;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import org.mbmrl.datasets.Schema;
 import org.mbmrl.datasets.family.TaskFamilies;
+import org.mbmrl.datasets.family.TaskFamily;
 
 /**
  * {@code dataset.json}: what a dataset is (family, dimensions, task counts) and how it was
  * made (generator settings and seed). Written last, so a dataset without it is incomplete.
+ * A dataset version made by {@code mbmrl collect} (or a round of {@code train.rounds > 1})
+ * also has {@code provenance}: the source dataset (uri, fingerprint), run, checkpoint, round
+ * and what was collected; absent (null) for a generated dataset.
  */
 public record DatasetManifest(
         @JsonProperty("format_version") int formatVersion,
@@ -21,7 +28,26 @@ public record DatasetManifest(
         @JsonProperty("episodes_per_task") int episodesPerTask,
         @JsonProperty("steps_per_episode") int stepsPerEpisode,
         @JsonProperty("seed") long seed,
-        @JsonProperty("generator") String generator) {
+        @JsonProperty("generator") String generator,
+        @JsonProperty("provenance") @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode provenance) {
+
+    /** The canonical constructor is the one JSON binds to (the shorter one would drop provenance). */
+    @JsonCreator
+    public DatasetManifest {}
+
+    /** A generated dataset (no provenance). */
+    public DatasetManifest(int formatVersion, String family, int observationDim, int actionDim, List<String> parameterNames,
+            int trainTasks, int testTasks, int oodTasks, int episodesPerTask, int stepsPerEpisode, long seed,
+            String generator) {
+        this(formatVersion, family, observationDim, actionDim, parameterNames, trainTasks, testTasks, oodTasks,
+                episodesPerTask, stepsPerEpisode, seed, generator, null);
+    }
+
+    /** This manifest with {@code provenance} (a collected dataset version). */
+    public DatasetManifest withProvenance(JsonNode p) {
+        return new DatasetManifest(formatVersion, family, observationDim, actionDim, parameterNames, trainTasks, testTasks,
+                oodTasks, episodesPerTask, stepsPerEpisode, seed, generator, p);
+    }
 
     /** Checks the values a reader relies on; messages name the field. */
     public DatasetManifest validate(String where) {
@@ -29,14 +55,20 @@ public record DatasetManifest(
             throw new IllegalArgumentException(where + ": format_version " + formatVersion + " is not supported (expected "
                     + Schema.FORMAT_VERSION + ")");
         }
+        TaskFamily f;
         try {
-            TaskFamilies.byName(family);
+            f = TaskFamilies.byName(family);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + ": " + e.getMessage());
         }
         if (observationDim < 1 || actionDim < 1) {
             throw new IllegalArgumentException(where + ": observation_dim and action_dim must be >= 1; got "
                     + observationDim + " and " + actionDim);
+        }
+        if (observationDim != f.observationDim() || actionDim != f.actionDim()) {
+            throw new IllegalArgumentException(where + ": observation_dim " + observationDim + " and action_dim " + actionDim
+                    + " do not match family " + family + " (observation_dim " + f.observationDim() + ", action_dim "
+                    + f.actionDim() + ")");
         }
         return this;
     }

@@ -28,6 +28,7 @@ import org.apache.spark.storage.StorageLevel;
 import org.mbmrl.datasets.Schema;
 import org.mbmrl.datasets.Split;
 import org.mbmrl.datasets.TaskTransitions;
+import org.mbmrl.datasets.family.TaskFamilies;
 import org.mbmrl.driver.UserError;
 import org.mbmrl.driver.checkpoint.CheckpointStore;
 import org.mbmrl.driver.checkpoint.Files;
@@ -122,7 +123,8 @@ public final class DatasetReader {
         String prefix = fs.makeQualified(root).toString();
         while (it.hasNext()) {
             FileStatus s = it.next();
-            String name = s.getPath().toString().substring(prefix.length());
+            // Relative to the root however it is spelled ("DIR" or "DIR/"): the same dataset, the same fingerprint.
+            String name = s.getPath().toString().substring(prefix.length()).replaceFirst("^/", "");
             if (name.endsWith(".parquet")) {
                 entries.add(name + ":" + s.getLen());
             }
@@ -159,6 +161,82 @@ public final class DatasetReader {
             throw new UserError("dataset " + location + " has no " + split.label() + " tasks");
         }
         return ids.stream().mapToLong(Long::longValue).sorted().toArray();
+    }
+
+    /** A task of the {@code tasks} table: its id and dynamics parameters in the family's order. */
+    public record TaskParameters(long taskId, Split split, double[] parameters) {}
+
+    /**
+     * The tasks of {@code split} (sorted by id) with their dynamics parameters in the family's
+     * {@code parameterNames()} order; a missing or non-finite parameter is a one-line error.
+     */
+    public List<TaskParameters> taskParameters(Split split) {
+        long[] ids = taskIds(split);
+        List<String> names = TaskFamilies.byName(manifest.family()).parameterNames();
+        Map<Long, double[]> byId = new HashMap<>();
+        for (Row r : tasks.select(Schema.TASK_ID, Schema.PARAMS).collectAsList()) {
+            long id = r.getLong(0);
+            if (Arrays.binarySearch(ids, id) < 0) {
+                continue;
+            }
+            Map<String, Double> params = r.isNullAt(1) ? Map.of() : r.getJavaMap(1);
+            double[] p = new double[names.size()];
+            for (int i = 0; i < p.length; i++) {
+                Double v = params.get(names.get(i));
+                if (v == null || !Double.isFinite(v)) {
+                    throw new UserError(location + "/" + Schema.TASKS + ": task " + id + " parameter '" + names.get(i)
+                            + "' is " + (v == null ? "missing" : v) + " (family " + manifest.family() + " takes "
+                            + String.join(", ", names) + ")");
+                }
+                p[i] = v;
+            }
+            byId.put(id, p);
+        }
+        List<TaskParameters> out = new ArrayList<>();
+        for (long id : ids) {
+            out.add(new TaskParameters(id, split, byId.get(id)));
+        }
+        return out;
+    }
+
+    /** The highest episode number of each task that has transitions (a Spark aggregate; no rows reach the driver). */
+    public Map<Long, Integer> lastEpisodes() {
+        Map<Long, Integer> last = new HashMap<>();
+        for (Row r : transitions.groupBy(Schema.TASK_ID).agg(functions.max(Schema.EPISODE)).collectAsList()) {
+            if (!r.isNullAt(0) && !r.isNullAt(1)) {
+                last.put(r.getLong(0), r.getInt(1));
+            }
+        }
+        return last;
+    }
+
+    /** Total rows of the transitions table. */
+    public long transitionCount() {
+        return transitions.count();
+    }
+
+    /**
+     * Checks every value of every task (all splits) without caching anything: the first
+     * problem is a one-line error naming the task, episode, step and column. For commands that
+     * pass a dataset on without training on it ({@code collect} copies its source).
+     */
+    public void validateAll() {
+        int ds = manifest.observationDim();
+        int da = manifest.actionDim();
+        List<LoadedTask.TaskSummary> summaries = new ArrayList<>(transitions
+                .select(Schema.TRANSITION_COLUMNS.stream().map(functions::col).toArray(org.apache.spark.sql.Column[]::new))
+                .repartition(col(Schema.TASK_ID))
+                .sortWithinPartitions(Schema.TASK_ID, Schema.EPISODE, Schema.STEP)
+                .javaRDD()
+                .mapPartitions(rows -> build(rows, ds, da))
+                .map(LoadedTask::summary)
+                .collect());
+        summaries.sort(Comparator.comparingLong(s -> s.taskId));
+        for (LoadedTask.TaskSummary s : summaries) {
+            if (s.problem != null) {
+                throw new UserError("dataset " + location + "/" + Schema.TRANSITIONS + ": " + s.problem + fileOf(s.problem, s.taskId));
+            }
+        }
     }
 
     /**

@@ -91,7 +91,22 @@ public final class MetaTrainer {
         return train(spark, config, Mode.of(resume), out);
     }
 
+    /**
+     * One stage of an iterative run ({@code train.rounds} > 1, see {@link IterativeTrainer}):
+     * train on the dataset version {@code dataset} of round {@code round} (0: the config's own
+     * dataset) up to iteration {@code until}. Resuming from the checkpoint that ended round
+     * {@code round - 1} switches to the new data: its dataset must have been collected from the
+     * data that checkpoint was trained on (provenance fingerprint), and the checkpoint must be
+     * the one that ended that round, at iteration {@code start}.
+     */
+    public record Stage(int round, String dataset, int start, int until) {}
+
     public static Result train(SparkSession spark, RunConfig config, Mode mode, PrintStream out) {
+        return train(spark, config, mode, null, out);
+    }
+
+    /** Trains one stage of an iterative run; {@code stage} null = the whole run on the config's dataset. */
+    public static Result train(SparkSession spark, RunConfig config, Mode mode, Stage stage, PrintStream out) {
         Path runDir = Files.path(config.runDir());
         // Run-directory files carry no Hadoop .crc side files (checkpoints have their own sha256).
         FileSystem fs = Files.rawFs(runDir, spark.sparkContext().hadoopConfiguration());
@@ -122,10 +137,11 @@ public final class MetaTrainer {
         } else if (mode.moreIterations() > 0) {
             config = config.withTrainIterations(mode.moreIterations());
         }
-        DatasetReader data = DatasetReader.open(spark, config.dataset());
-        if (from != null && !data.fingerprint().equals(from.manifest().path("dataset").path("fingerprint").asText())) {
-            throw new UserError("--resume: dataset " + config.dataset() + " is not the one checkpoint " + latest
-                    + " was trained on (fingerprint differs)");
+        int round = stage == null ? 0 : stage.round();
+        String datasetLocation = stage == null ? config.dataset() : stage.dataset();
+        DatasetReader data = DatasetReader.open(spark, datasetLocation);
+        if (from != null) {
+            checkResumedData(from, stage, data);
         }
         DatasetReader.LoadedSplit train = data.load(Split.TRAIN, config.adapt().segmentLength(), config.train().partitions());
         MetaBatchSampler sampler;
@@ -170,13 +186,14 @@ public final class MetaTrainer {
             // 4. The outer loop.
             TaskStep step = new TaskStep(config, spec, norm);
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-            int total = config.train().iterations();
+            int total = stage == null ? config.train().iterations() : stage.until();
             int start = from == null ? 0 : from.iteration();
             String lastCheckpoint = from == null ? null : from.name();
             List<Row> metrics = new ArrayList<>();
-            out.printf("[%s] training %d -> %d iterations on %d tasks (meta-batch %d, %d parameters) in %s%n",
-                    config.algorithm().label(), start, total, train.taskIds().length, config.train().metaBatch(),
-                    theta.length, config.runDir());
+            out.printf("[%s] %straining %d -> %d iterations on %d tasks (meta-batch %d, %d parameters) in %s%n",
+                    config.algorithm().label(), stage == null ? "" : "round " + round + " of " + config.train().rounds()
+                            + " (" + datasetLocation + "): ", start, total, train.taskIds().length,
+                    config.train().metaBatch(), theta.length, config.runDir());
             long renewed = System.currentTimeMillis();
             long begun = System.nanoTime();
             for (int it = start + 1; it <= total; it++) {
@@ -214,7 +231,7 @@ public final class MetaTrainer {
                     Map<String, INDArray> arrays = new HashMap<>(optimizer.state());
                     arrays.put("theta", Nd4j.create(theta, new long[] {theta.length}, DataType.FLOAT));
                     Path written = store.write(it, CheckpointManifest.build(config, spec, norm, optimizer, initSeed,
-                            data.uri(), data.fingerprint()), arrays);
+                            data.uri(), data.fingerprint(), round), arrays);
                     lastCheckpoint = written.getName();
                     out.printf("[%s] checkpoint %s%n", config.algorithm().label(), written);
                 }
@@ -228,6 +245,36 @@ public final class MetaTrainer {
         } finally {
             lock.close();
             train.release();
+        }
+    }
+
+    /**
+     * A resumed run trains on the data its checkpoint was trained on (same fingerprint), or,
+     * at the start of the next round of an iterative run, on a dataset version collected from it.
+     */
+    private static void checkResumedData(Checkpoint from, Stage stage, DatasetReader data) {
+        int round = stage == null ? 0 : stage.round();
+        int fromRound = CheckpointManifest.round(from.manifest());
+        String fingerprint = CheckpointManifest.datasetFingerprint(from.manifest());
+        if (fromRound == round) {
+            if (!data.fingerprint().equals(fingerprint)) {
+                throw new UserError("--resume: dataset " + data.location() + " is not the one checkpoint " + from.name()
+                        + " was trained on (fingerprint differs)");
+            }
+        } else if (fromRound == round - 1) {
+            String source = data.manifest().provenance() == null ? ""
+                    : data.manifest().provenance().path("source").path("fingerprint").asText();
+            if (!source.equals(fingerprint)) {
+                throw new UserError("round " + round + ": dataset " + data.location() + " was not collected from the data"
+                        + " checkpoint " + from.name() + " was trained on (provenance source fingerprint differs)");
+            }
+            if (from.iteration() != stage.start()) {
+                throw new UserError("round " + round + ": checkpoint " + from.name() + " did not end round " + fromRound
+                        + " (that ends at iteration " + stage.start() + ")");
+            }
+        } else {
+            throw new UserError("checkpoint " + from.name() + " was trained in round " + fromRound + "; it cannot continue"
+                    + " as round " + round);
         }
     }
 

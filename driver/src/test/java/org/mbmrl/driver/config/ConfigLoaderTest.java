@@ -67,4 +67,49 @@ class ConfigLoaderTest {
         assertNull(ConfigLoader.firstDifference(a.tree(), b.tree(), "", List.of("train.iterations")));
         assertEquals("train.lr: 0.003 vs 0.5", ConfigLoader.firstDifference(a.tree(), c.tree(), "", List.of()));
     }
+
+    @Test
+    void controlDefaultsFollowTheAlgorithmAndTheInnerLoop() {
+        RunConfig maml = ConfigLoader.load(null, List.of("dataset=d", "run_dir=r", "adapt.past=24", "adapt.steps=2"));
+        assertEquals("gradient", maml.control().adapter());
+        assertEquals(24, maml.control().adapterSettings().window());
+        assertEquals(2, maml.control().adapterSettings().steps());
+        assertEquals(0.005, maml.control().adapterSettings().lr());
+        assertEquals("cem", maml.control().planner().type().configName());
+        assertEquals(15, maml.control().planner().horizon());
+        assertEquals(50, maml.control().changeStep(100), "null: half the episode");
+        assertEquals(1, maml.train().rounds());
+        RunConfig pooled = ConfigLoader.load(null, List.of("dataset=d", "run_dir=r", "algorithm=pooled",
+                "control.adapter.window=7", "control.change_step=-1", "control.planner.type=mppi"));
+        assertEquals("none", pooled.control().adapter());
+        assertEquals(7, pooled.control().adapterSettings().window());
+        assertEquals(-1, pooled.control().changeStep(100));
+        assertEquals("mppi", pooled.control().planner().type().configName());
+        RunConfig finetune = ConfigLoader.load(null, List.of("dataset=d", "run_dir=r", "control.adapter.type=finetune"));
+        assertEquals("finetune", finetune.control().adapter());
+    }
+
+    @Test
+    void controlErrorsNameTheKey() {
+        assertTrue(failure(List.of("control.planner.horizon=0")).getMessage()
+                .contains("control.planner.horizon must be >= 1; got 0"));
+        assertTrue(failure(List.of("control.planner.candidates=10", "control.planner.elites=11")).getMessage()
+                .contains("control.planner.elites must be between 1 and control.planner.candidates (10); got 11"));
+        assertTrue(failure(List.of("control.planner.type=foo")).getMessage()
+                .contains("control.planner.type must be one of random, cem, mppi; got foo"));
+        assertTrue(failure(List.of("control.planner.type=3")).getMessage().contains("control.planner.type must be a string"));
+        assertTrue(failure(List.of("control.adapter.lr=-1")).getMessage().contains("control.adapter.lr (alpha)"));
+        assertTrue(failure(List.of("control.adapter.type=x")).getMessage().contains("control.adapter.type must be one of"));
+        assertTrue(failure(List.of("control.change_step=-2")).getMessage().contains("control.change_step"));
+        assertTrue(failure(List.of("control.episodes=0")).getMessage().contains("control.episodes must be >= 1; got 0"));
+        assertTrue(failure(List.of("collect.tasks=-1")).getMessage().contains("collect.tasks must be >= 0"));
+        assertTrue(failure(List.of("train.rounds=0")).getMessage().contains("train.rounds must be >= 1; got 0"));
+        assertTrue(failure(List.of("train.iterations=3", "train.rounds=4")).getMessage()
+                .contains("train.rounds (4) must be <= train.iterations (3)"));
+        RunConfig c = ConfigLoader.load(null, REQUIRED);
+        assertTrue(assertThrows(UserError.class, () -> ConfigLoader.withOverrides(c, List.of("train.lr=1"),
+                List.of("control."))).getMessage().contains("only keys under control.*"));
+        assertEquals(9, ConfigLoader.withOverrides(c, List.of("control.planner.horizon=9"), List.of("control."))
+                .control().planner().horizon());
+    }
 }

@@ -6,7 +6,7 @@ import org.mbmrl.workers.learn.InnerLoop;
  * Settings of an online adapter: {@code steps} (k) gradient steps per control step with
  * rate {@code lr} (alpha) on the last {@code window} (M) transitions of the episode.
  */
-public record AdapterSettings(int steps, double lr, int window) {
+public record AdapterSettings(int steps, double lr, int window) implements java.io.Serializable {
 
     public AdapterSettings {
         if (steps < 0) {

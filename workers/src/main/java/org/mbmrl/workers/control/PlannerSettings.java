@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
  * the type. Planners are compared at an equal budget.
  */
 public record PlannerSettings(Type type, int horizon, int candidates, int iterations, int elites,
-        double temperature, double noiseStd, long seed) {
+        double temperature, double noiseStd, long seed) implements java.io.Serializable {
 
     /** Planner types by config name. */
     public enum Type {
