@@ -24,7 +24,7 @@ class ControlEvaluationTest {
     /** The documented columns of RUN/eval/control (docs/formats.md), in order, with their types. */
     static final List<String> COLUMNS = List.of("family:string", "split:string", "task_id:bigint", "algorithm:string",
             "adapter:string", "planner:string", "method:string", "changed:boolean", "change_step:int", "episode:int",
-            "return:double", "recovery_steps:int", "steps:int", "adapt_ms:double", "plan_ms:double");
+            "return:double", "recovery_steps:int", "recovered:boolean", "steps:int", "adapt_ms:double", "plan_ms:double");
 
     @Test
     void controlTableSchemaRowsAndReproducibility() {

@@ -25,11 +25,7 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -65,14 +61,15 @@ class NotebooksTest {
         runs = Fixtures.scratch("notebook-runs");
         Path maml = runs.resolve("maml");
         Path reptile = runs.resolve("reptile");
-        timedStep("train maml", () -> assertOk(Fixtures.train("maml", maml, 3)));
+        timedStep("train maml", () -> assertOk(Fixtures.train("maml", maml, 3, Fixtures.SMALL_CONTROL)));
         timedStep("train reptile", () -> assertOk(Fixtures.train("reptile", reptile, 3)));
         timedStep("evaluate", () -> {
             assertOk(SharedSpark.cli("evaluate", "--run", maml.toString(), "--split", "test"));
             assertOk(SharedSpark.cli("evaluate", "--run", maml.toString(), "--split", "ood"));
             assertOk(SharedSpark.cli("evaluate", "--run", reptile.toString(), "--split", "ood"));
         });
-        timedStep("control evaluation (stand-in)", () -> controlEvaluation(maml));
+        timedStep("control evaluation", () -> assertOk(SharedSpark.cli("evaluate", "--run", maml.toString(), "--control",
+                "--reference")));
         forms = Map.of("run_dir", runs + "/*", "dataset_dir", dataset.toString());
         System.out.printf("NotebooksTest: runs produced in %.1f s%n", (System.nanoTime() - start) / 1e9);
     }
@@ -93,53 +90,6 @@ class NotebooksTest {
 
     private static void assertOk(SharedSpark.Run r) {
         assertEquals(0, r.exitCode(), r.err());
-    }
-
-    /**
-     * STAND-IN until {@code mbmrl evaluate --control} lands: writes a small table with exactly
-     * the planned schema of the control evaluation under {@code RUN/eval/control/iteration=N/}
-     * (N = the run's newest checkpoint), so that the control-evaluation note's queries run.
-     * Replace the body with a call of the real command (e.g.
-     * {@code SharedSpark.cli("evaluate", "--run", run.toString(), "--control")}) when it exists.
-     */
-    static void controlEvaluation(Path run) {
-        SparkSession spark = SharedSpark.local2();
-        StructType schema = new StructType()
-                .add("family", DataTypes.StringType)
-                .add("split", DataTypes.StringType)
-                .add("task_id", DataTypes.LongType)
-                .add("algorithm", DataTypes.StringType)
-                .add("adapter", DataTypes.StringType)
-                .add("planner", DataTypes.StringType)
-                .add("method", DataTypes.StringType)
-                .add("changed", DataTypes.BooleanType)
-                .add("change_step", DataTypes.IntegerType)
-                .add("episode", DataTypes.IntegerType)
-                .add("return", DataTypes.DoubleType)
-                .add("recovery_steps", DataTypes.IntegerType)
-                .add("steps", DataTypes.IntegerType)
-                .add("adapt_ms", DataTypes.DoubleType)
-                .add("plan_ms", DataTypes.DoubleType);
-        List<Row> rows = new ArrayList<>();
-        String[][] methods = {{"gradient", "maml+gradient"}, {"none", "maml+none"}};
-        for (String split : List.of("test", "ood")) {
-            for (long task = split.equals("test") ? 12 : 15, n = 0; n < 2; task++, n++) {
-                for (String[] m : methods) {
-                    for (int episode = 0; episode < 2; episode++) {
-                        boolean changed = episode == 1;
-                        boolean adapts = m[0].equals("gradient");
-                        double ret = -200.0 - 10 * task - (adapts ? 0 : 40) - (changed ? 25 : 0);
-                        Integer changeStep = changed ? 100 : null;
-                        Integer recovery = !changed ? null : adapts ? 12 : (task % 2 == 0 ? 40 : -1);
-                        rows.add(RowFactory.create("pendulum", split, task, "maml", m[0], "cem", m[1], changed,
-                                changeStep, episode, ret, recovery, 200, adapts ? 1.5 : 0.0, 4.0));
-                    }
-                }
-            }
-        }
-        String iteration = readString(run.resolve("checkpoints/LATEST")).trim().replaceFirst("^iter-0*", "");
-        spark.createDataFrame(rows, schema).coalesce(1).write().mode(SaveMode.Overwrite)
-                .parquet(run.resolve("eval/control/iteration=" + iteration).toString());
     }
 
     @Test
@@ -353,14 +303,6 @@ class NotebooksTest {
 
     private static String stripSuffix(String s, String suffix) {
         return s.endsWith(suffix) ? s.substring(0, s.length() - suffix.length()) : s;
-    }
-
-    private static String readString(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 
     /** The repository root: the tests module's parent (Surefire runs in tests/). */

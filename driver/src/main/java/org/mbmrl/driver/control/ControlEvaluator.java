@@ -38,6 +38,7 @@ public final class ControlEvaluator {
             .add("episode", DataTypes.IntegerType, false)
             .add("return", DataTypes.DoubleType, false)
             .add("recovery_steps", DataTypes.IntegerType, false)
+            .add("recovered", DataTypes.BooleanType, false)
             .add("steps", DataTypes.IntegerType, false)
             .add("adapt_ms", DataTypes.DoubleType, false)
             .add("plan_ms", DataTypes.DoubleType, false);
@@ -88,7 +89,7 @@ public final class ControlEvaluator {
         List<Row> rows = new ArrayList<>();
         for (EpisodeOutcome o : outcomes) {
             rows.add(RowFactory.create(family, o.split, o.taskId, o.algorithm, o.adapter, planner, o.method, o.changed,
-                    o.changeStep, o.episode, o.totalReturn, o.recoverySteps, o.steps, o.adaptMs, o.planMs));
+                    o.changeStep, o.episode, o.totalReturn, o.recoverySteps, o.recovered, o.steps, o.adaptMs, o.planMs));
         }
         int iteration = source.checkpoint.iteration();
         String dir = new Path(new Path(new Path(source.runDir, "eval"), "control"), "iteration=" + iteration).toString();
