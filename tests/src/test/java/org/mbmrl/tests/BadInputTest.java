@@ -295,7 +295,7 @@ class BadInputTest {
     void unknownFamilyInADataset() throws IOException {
         Path data = withManifest("family", m -> m.replace("\"pendulum\"", "\"unicycle\""));
         Path run = Fixtures.scratch("run").resolve("r");
-        rejects(train(data, run), "unknown task family 'unicycle'", "known: pendulum");
+        rejects(train(data, run), "unknown task family 'unicycle'", "known: cartpole, pendulum, quadrotor-payload, reacher-damage, slope");
         assertFalse(Files.exists(run));
         Path out = Fixtures.scratch("collect").resolve("v");
         rejects(List.of("collect", "--run", Fixtures.controlRun().toString(), "--dataset", data.toString(), "--out",
