@@ -2,6 +2,7 @@ package org.mbmrl.workers.control;
 
 import org.mbmrl.datasets.family.TaskFamily;
 import org.mbmrl.workers.model.GaussianMlp;
+import org.mbmrl.workers.model.NdBuffers;
 import org.mbmrl.workers.model.Normalizer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

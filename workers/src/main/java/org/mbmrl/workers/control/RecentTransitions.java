@@ -1,5 +1,7 @@
 package org.mbmrl.workers.control;
 
+import org.mbmrl.workers.model.NdBuffers;
+
 import org.mbmrl.workers.model.Batch;
 import org.mbmrl.workers.model.Normalizer;
 import org.nd4j.linalg.api.buffer.DataType;

@@ -1,8 +1,6 @@
 package org.mbmrl.workers.model;
 
 import java.lang.ref.Reference;
-import java.nio.DoubleBuffer;
-import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -379,9 +377,9 @@ public final class GaussianMlp {
         int rows = ws.rows;
         double[] o = ws.out;
         double[] t = ws.target;
-        read(out, o);
+        NdBuffers.read(out, o, (int) out.length());
         INDArray target = plainTarget(y, rows);
-        read(target, t);
+        NdBuffers.read(target, t, (int) target.length());
         Reference.reachabilityFence(target);
         double b = rows;
         double sum = 0;
@@ -400,7 +398,7 @@ public final class GaussianMlp {
             }
         }
         if (dOut != null) {
-            write(g, dOut);
+            NdBuffers.write(g, dOut, (int) dOut.length());
         }
         return 0.5 * (sum / b + ds * LOG_2PI);
     }
@@ -419,7 +417,7 @@ public final class GaussianMlp {
         double[] t = ws.target;
         double[] ro = ws.rOut;
         double[] rg = ws.gradOut;
-        read(rOut, ro);
+        NdBuffers.read(rOut, ro, (int) rOut.length());
         double b = rows;
         for (int i = 0; i < rows; i++) {
             int row = i * 2 * ds;
@@ -438,7 +436,7 @@ public final class GaussianMlp {
                 rg[row + ds + d] = rgLv * dlv + gLv * (-2 * th * dlv / LV_HALF) * rq;
             }
         }
-        write(rg, ws.rdOut);
+        NdBuffers.write(rg, ws.rdOut, (int) ws.rdOut.length());
     }
 
     /** {@code y} as a contiguous, non-view c-order array of the model's type and shape [rows, ds]. */
@@ -457,36 +455,6 @@ public final class GaussianMlp {
     private static boolean isPlain(INDArray arr) {
         return !arr.isView() && arr.ordering() == 'c' && arr.elementWiseStride() == 1 && arr.offset() == 0
                 && arr.data().length() == arr.length();
-    }
-
-    private static void read(INDArray plain, double[] dst) {
-        int n = (int) plain.length();
-        if (plain.dataType() == DataType.FLOAT) {
-            FloatBuffer b = plain.data().asNioFloat();
-            for (int i = 0; i < n; i++) {
-                dst[i] = b.get(i);
-            }
-        } else {
-            DoubleBuffer b = plain.data().asNioDouble();
-            for (int i = 0; i < n; i++) {
-                dst[i] = b.get(i);
-            }
-        }
-    }
-
-    private static void write(double[] src, INDArray plain) {
-        int n = (int) plain.length();
-        if (plain.dataType() == DataType.FLOAT) {
-            FloatBuffer b = plain.data().asNioFloat();
-            for (int i = 0; i < n; i++) {
-                b.put(i, (float) src[i]);
-            }
-        } else {
-            DoubleBuffer b = plain.data().asNioDouble();
-            for (int i = 0; i < n; i++) {
-                b.put(i, src[i]);
-            }
-        }
     }
 
     // ------------------------------------------------------------------ per-thread buffers

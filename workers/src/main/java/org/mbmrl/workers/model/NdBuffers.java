@@ -1,4 +1,4 @@
-package org.mbmrl.workers.control;
+package org.mbmrl.workers.model;
 
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
@@ -6,11 +6,11 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Copies between Java arrays and plain (contiguous, offset-0, c-order) ND4J arrays, without ND4J ops. */
-final class NdBuffers {
+public final class NdBuffers {
     private NdBuffers() {}
 
     /** The first {@code n} elements of {@code plain} into {@code dst}. */
-    static void read(INDArray plain, double[] dst, int n) {
+    public static void read(INDArray plain, double[] dst, int n) {
         checkPlain(plain, n);
         if (plain.dataType() == DataType.FLOAT) {
             FloatBuffer b = plain.data().asNioFloat();
@@ -26,7 +26,7 @@ final class NdBuffers {
     }
 
     /** {@code src[0 .. n)} into the first {@code n} elements of {@code plain} (rounded to float for FLOAT). */
-    static void write(double[] src, INDArray plain, int n) {
+    public static void write(double[] src, INDArray plain, int n) {
         checkPlain(plain, n);
         if (plain.dataType() == DataType.FLOAT) {
             FloatBuffer b = plain.data().asNioFloat();
