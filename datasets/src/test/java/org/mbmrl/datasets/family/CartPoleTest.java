@@ -88,26 +88,11 @@ class CartPoleTest {
         Simulator s = sim(m, len, 0.0, 0.0, 0.0, Math.PI + 0.01, 0.0);
         double l = len / 2;
         double expected = 2 * Math.PI / Math.sqrt(CartPole.GRAVITY / (l * (4.0 / 3.0 - m / (CartPole.CART_MASS + m))));
-        double prev = s.state()[2] - Math.PI;
-        double first = -1;
-        double last = -1;
-        int periods = 0;
-        for (int t = 1; t <= 600; t++) {
+        double measured = Oscillation.period(s.state()[2] - Math.PI, () -> {
             s.step(new double[] {0.0});
-            double a = s.state()[2] - Math.PI;
-            if (prev > 0 && a <= 0) {
-                double crossing = (t - 1 + prev / (prev - a)) * CartPole.DT;
-                if (first < 0) {
-                    first = crossing;
-                } else {
-                    last = crossing;
-                    periods++;
-                }
-            }
-            prev = a;
-        }
-        assertTrue(periods >= 10, "only " + periods + " periods");
-        assertEquals(expected, (last - first) / periods, 0.001 * expected);
+            return s.state()[2] - Math.PI;
+        }, CartPole.DT, 600, 10);
+        assertEquals(expected, measured, 0.001 * expected);
     }
 
     @Test

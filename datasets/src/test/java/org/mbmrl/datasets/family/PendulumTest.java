@@ -95,26 +95,10 @@ class PendulumTest {
     @CsvSource({"1.0, 0.5", "1.0, 1.0", "1.0, 2.0", "3.0, 1.0", "0.5, 1.5"})
     void smallAnglePeriodMatchesTheory(double mass, double length) {
         Pendulum.Sim s = sim(mass, length, 0.0, 0.01, 0.0);
-        double prev = s.angle();
-        double first = -1;
-        double last = -1;
-        int periods = 0;
-        for (int t = 1; t <= 1200; t++) {
+        double measured = Oscillation.period(s.angle(), () -> {
             s.step(new double[] {0.0});
-            double a = s.angle();
-            if (prev > 0 && a <= 0) {   // downward zero crossing, interpolated linearly
-                double crossing = (t - 1 + prev / (prev - a)) * Pendulum.DT;
-                if (first < 0) {
-                    first = crossing;
-                } else {
-                    last = crossing;
-                    periods++;
-                }
-            }
-            prev = a;
-        }
-        assertTrue(periods >= 10, "only " + periods + " periods observed");
-        double measured = (last - first) / periods;
+            return s.angle();
+        }, Pendulum.DT, 1200, 10);
         double expected = 2 * Math.PI * Math.sqrt(length / Pendulum.GRAVITY);
         assertEquals(expected, measured, 0.01 * expected, "period for l=" + length);
     }

@@ -115,26 +115,11 @@ class QuadrotorPayloadTest {
         double hover = QuadrotorPayload.hoverAction((M + m) * G);
         Simulator s = sim(m, len, 0, 0, 0, 0, 0, 0, 0.01, 0);
         double expected = 2 * Math.PI / Math.sqrt(G * (M + m) / (M * len));
-        double prev = 0.01;
-        double first = -1;
-        double last = -1;
-        int periods = 0;
-        for (int t = 1; t <= 400; t++) {
+        double measured = Oscillation.period(0.01, () -> {
             s.step(new double[] {hover, hover});
-            double a = s.state()[6];
-            if (prev > 0 && a <= 0) {
-                double crossing = (t - 1 + prev / (prev - a)) * QuadrotorPayload.DT;
-                if (first < 0) {
-                    first = crossing;
-                } else {
-                    last = crossing;
-                    periods++;
-                }
-            }
-            prev = a;
-        }
-        assertTrue(periods >= 8, "only " + periods + " periods");
-        assertEquals(expected, (last - first) / periods, 0.001 * expected);
+            return s.state()[6];
+        }, QuadrotorPayload.DT, 400, 8);
+        assertEquals(expected, measured, 0.001 * expected);
     }
 
     @Test
