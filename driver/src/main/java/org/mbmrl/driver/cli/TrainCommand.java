@@ -41,7 +41,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--more-iterations", paramLabel = "N",
             description = "Train N iterations past the starting checkpoint (instead of up to train.iterations).")
-    int moreIterations;
+    Integer moreIterations;
 
     @Option(names = "--time-budget", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Stop, with a checkpoint, before an iteration that would end after this much wall time,"
@@ -50,10 +50,11 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (moreIterations < 0 || (moreIterations == 0 && spec.commandLine().getParseResult().hasMatchedOption("--more-iterations"))) {
+        if (moreIterations != null && moreIterations < 1) {
             throw new IllegalArgumentException("--more-iterations must be >= 1; got " + moreIterations);
         }
-        MetaTrainer.Mode mode = new MetaTrainer.Mode(resume, continueIfExists, moreIterations, timeBudget);
+        MetaTrainer.Mode mode = new MetaTrainer.Mode(resume, continueIfExists, moreIterations == null ? 0 : moreIterations,
+                timeBudget);
         RunConfig cfg = ConfigLoader.load(config, overrides);
         PrintStream out = new PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true);
         IterativeTrainer.train(spark.session("train"), cfg, mode, out);

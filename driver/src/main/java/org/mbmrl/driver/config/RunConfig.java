@@ -1,6 +1,7 @@
 package org.mbmrl.driver.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -160,8 +161,8 @@ public record RunConfig(Algorithm algorithm, long seed, String dataset, String r
 
     /** This config with {@code train.iterations} set to {@code iterations} (tree included, for provenance). */
     public RunConfig withTrainIterations(int iterations) {
-        com.fasterxml.jackson.databind.node.ObjectNode t = (com.fasterxml.jackson.databind.node.ObjectNode) tree.deepCopy();
-        ((com.fasterxml.jackson.databind.node.ObjectNode) t.path("train")).put("iterations", iterations);
+        ObjectNode t = (ObjectNode) tree.deepCopy();
+        ((ObjectNode) t.path("train")).put("iterations", iterations);
         return fromTree(t);
     }
 

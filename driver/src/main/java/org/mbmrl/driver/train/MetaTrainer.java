@@ -75,7 +75,8 @@ public final class MetaTrainer {
     public record Mode(boolean resume, boolean continueIfExists, int moreIterations, java.time.Duration timeBudget) {
         public Mode {
             if (moreIterations < 0) {
-                throw new IllegalArgumentException("--more-iterations must be >= 1; got " + moreIterations);
+                throw new IllegalArgumentException("moreIterations must be >= 0 (0: up to train.iterations); got "
+                        + moreIterations);
             }
             if (timeBudget != null && (timeBudget.isNegative() || timeBudget.isZero())) {
                 throw new IllegalArgumentException("--time-budget must be positive; got " + timeBudget);
