@@ -105,7 +105,8 @@ final class ExportCommand implements Callable<Integer> {
                 a.put("rows", inner.past());
                 a.put("steps", inner.steps());
                 a.put("lr", inner.lr());
-                return Adaptation.adapt(m, theta, past, inner.steps(), inner.lr());
+                a.put("loss", inner.loss().configName());
+                return Adaptation.adapt(m, theta, past, inner.steps(), inner.lr(), inner.loss());
             } finally {
                 loaded.release();
             }

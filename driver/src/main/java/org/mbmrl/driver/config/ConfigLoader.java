@@ -15,6 +15,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.mbmrl.driver.UserError;
+import org.mbmrl.workers.model.Loss;
 
 /**
  * Reads a run config: the built-in defaults, then the user's YAML file merged onto them,
@@ -71,6 +72,11 @@ public final class ConfigLoader {
     /** Binds a tree saved earlier (a checkpoint's provenance), checked against the defaults. */
     public static RunConfig fromSavedTree(JsonNode saved, String source) {
         ObjectNode tree = defaults();
+        if (saved.path("adapt").isObject() && !saved.path("adapt").has("loss")) {
+            // Saved before adapt.loss existed: that inner loop stepped on the NLL.
+            saved = saved.deepCopy();
+            ((ObjectNode) saved.path("adapt")).put("loss", Loss.NLL.configName());
+        }
         merge(tree, (ObjectNode) saved, "", source);
         return RunConfig.fromTree(tree);
     }

@@ -11,6 +11,7 @@ import org.mbmrl.workers.control.AdapterSettings;
 import org.mbmrl.workers.control.OnlineAdapter;
 import org.mbmrl.workers.control.PlannerSettings;
 import org.mbmrl.workers.learn.InnerLoop;
+import org.mbmrl.workers.model.Loss;
 import org.mbmrl.workers.model.Activation;
 
 /**
@@ -182,7 +183,8 @@ public record RunConfig(Algorithm algorithm, long seed, String dataset, String r
         JsonNode r = t.path("reptile");
         Algorithm algorithm = Algorithm.parse(text("algorithm", t.path("algorithm")));
         InnerLoop inner = new InnerLoop(intValue("adapt.past", a.path("past")), intValue("adapt.future", a.path("future")),
-                intValue("adapt.steps", a.path("steps")), doubleValue("adapt.lr", a.path("lr")));
+                intValue("adapt.steps", a.path("steps")), doubleValue("adapt.lr", a.path("lr")),
+                Loss.parse("adapt.loss", text("adapt.loss", a.path("loss"))));
         JsonNode co = t.path("collect");
         return new RunConfig(
                 algorithm,
@@ -238,7 +240,8 @@ public record RunConfig(Algorithm algorithm, long seed, String dataset, String r
             settings = new AdapterSettings(
                     ad.path("steps").isNull() ? inner.steps() : intValue("control.adapter.steps", ad.path("steps")),
                     ad.path("lr").isNull() ? inner.lr() : doubleValue("control.adapter.lr", ad.path("lr")),
-                    ad.path("window").isNull() ? inner.past() : intValue("control.adapter.window", ad.path("window")));
+                    ad.path("window").isNull() ? inner.past() : intValue("control.adapter.window", ad.path("window")),
+                    inner.loss());
         } catch (IllegalArgumentException e) {
             String m = e.getMessage();
             throw new IllegalArgumentException(m.startsWith("control.") ? m : m.replace("adapter.", "control.adapter."), e);

@@ -1,14 +1,25 @@
 package org.mbmrl.workers.control;
 
 import org.mbmrl.workers.learn.InnerLoop;
+import org.mbmrl.workers.model.Loss;
 
 /**
  * Settings of an online adapter: {@code steps} (k) gradient steps per control step with
- * rate {@code lr} (alpha) on the last {@code window} (M) transitions of the episode.
+ * rate {@code lr} (alpha) on the last {@code window} (M) transitions of the episode; the
+ * gradient adapter steps on {@code loss} (the meta-training inner loop's), the finetune
+ * adapter always on the NLL it was trained with.
  */
-public record AdapterSettings(int steps, double lr, int window) implements java.io.Serializable {
+public record AdapterSettings(int steps, double lr, int window, Loss loss) implements java.io.Serializable {
+
+    /** Settings with the NLL as the adaptation loss. */
+    public AdapterSettings(int steps, double lr, int window) {
+        this(steps, lr, window, Loss.NLL);
+    }
 
     public AdapterSettings {
+        if (loss == null) {
+            throw new IllegalArgumentException("adapter.loss must be one of [nll, mse]; got null");
+        }
         if (steps < 0) {
             throw new IllegalArgumentException("adapter.steps (k) must be >= 0; got " + steps);
         }
@@ -22,6 +33,6 @@ public record AdapterSettings(int steps, double lr, int window) implements java.
 
     /** The meta-training inner loop's k, alpha and M: GrBAL adapts online as it was meta-trained. */
     public static AdapterSettings of(InnerLoop inner) {
-        return new AdapterSettings(inner.steps(), inner.lr(), inner.past());
+        return new AdapterSettings(inner.steps(), inner.lr(), inner.past(), inner.loss());
     }
 }

@@ -6,8 +6,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * GrBAL's online adaptation (Nagabandi et al. 2018; survey IV-A, algorithm 2): at every
- * control step, phi = theta* after k gradient steps of rate alpha on the last M transitions
- * (eq. 3 applied k times, {@link Adaptation#adapt}). phi depends only on theta* and the
+ * control step, phi = theta* after k gradient steps of rate alpha on the loss of the last M
+ * transitions (eq. 3 applied k times, {@link Adaptation#adapt}), the loss the model was
+ * meta-trained to adapt with ({@code adapt.loss}). phi depends only on theta* and the
  * current window, never on earlier steps.
  */
 public final class GradientAdapter implements OnlineAdapter {
@@ -35,6 +36,6 @@ public final class GradientAdapter implements OnlineAdapter {
         if (recent.size() == 0 || settings.steps() == 0) {
             return thetaStar;
         }
-        return Adaptation.adapt(model, thetaStar, recent.batch(), settings.steps(), settings.lr());
+        return Adaptation.adapt(model, thetaStar, recent.batch(), settings.steps(), settings.lr(), settings.loss());
     }
 }

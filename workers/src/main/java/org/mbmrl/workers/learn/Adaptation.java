@@ -2,6 +2,7 @@ package org.mbmrl.workers.learn;
 
 import org.mbmrl.workers.model.Batch;
 import org.mbmrl.workers.model.GaussianMlp;
+import org.mbmrl.workers.model.Loss;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Gradient-based adaptation, the inner loop of maml and reptile and the online adapter of GrBAL. */
@@ -13,10 +14,15 @@ public final class Adaptation {
      * k times). Returns a new array; {@code theta} is not changed.
      */
     public static INDArray adapt(GaussianMlp model, INDArray theta, Batch data, int steps, double lr) {
+        return adapt(model, theta, data, steps, lr, Loss.NLL);
+    }
+
+    /** As {@link #adapt(GaussianMlp, INDArray, Batch, int, double)}, the steps on {@code loss}. */
+    public static INDArray adapt(GaussianMlp model, INDArray theta, Batch data, int steps, double lr, Loss loss) {
         INDArray phi = theta.dup();
         INDArray g = model.zeros();
         for (int j = 0; j < steps; j++) {
-            model.lossAndGradient(phi, data.x(), data.y(), g);
+            model.lossAndGradient(phi, data.x(), data.y(), g, loss);
             phi.subi(g.muli(lr));
         }
         return phi;

@@ -41,7 +41,7 @@ public final class AdaptationEvaluator {
         for (int start : starts) {
             Batch past = Batch.of(task, start, inner.past(), normalizer, NO_CONTEXT, model.dtype());
             Batch future = Batch.of(task, start + inner.past(), inner.future(), normalizer, NO_CONTEXT, model.dtype());
-            INDArray phi = Adaptation.adapt(model, theta, past, inner.steps(), inner.lr());
+            INDArray phi = Adaptation.adapt(model, theta, past, inner.steps(), inner.lr(), inner.loss());
             nllBefore += model.loss(theta, future.x(), future.y());
             nllAfter += model.loss(phi, future.x(), future.y());
             mseBefore += observationMse(theta, future);

@@ -1,14 +1,26 @@
 package org.mbmrl.workers.learn;
 
+import org.mbmrl.workers.model.Loss;
+
 /**
  * The inner loop shared by meta-training and online adaptation (survey eq. 3 and 11): take
- * {@code steps} (k) plain gradient steps with rate {@code lr} (alpha) on the {@code past}
- * (M) transitions of a trajectory segment, then judge the adapted model on the {@code future}
- * (K) transitions that follow. M and K are independent.
+ * {@code steps} (k) plain gradient steps with rate {@code lr} (alpha) on the {@code loss} of
+ * the {@code past} (M) transitions of a trajectory segment, then judge the adapted model on the
+ * NLL of the {@code future} (K) transitions that follow. M and K are independent. The inner
+ * loss is the NLL of eq. 10, or {@link Loss#MSE} on the mean only (GrBAL's loss, eq. 1 of
+ * Nagabandi et al.); the outer loss is always the NLL, which alone trains the variance.
  */
-public record InnerLoop(int past, int future, int steps, double lr) implements java.io.Serializable {
+public record InnerLoop(int past, int future, int steps, double lr, Loss loss) implements java.io.Serializable {
+
+    /** The inner loop with the NLL as its loss. */
+    public InnerLoop(int past, int future, int steps, double lr) {
+        this(past, future, steps, lr, Loss.NLL);
+    }
 
     public InnerLoop {
+        if (loss == null) {
+            throw new IllegalArgumentException("adapt.loss must be one of [nll, mse]; got null");
+        }
         if (past < 1) {
             throw new IllegalArgumentException("adapt.past (M) must be >= 1; got " + past);
         }

@@ -15,8 +15,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * MAML on a dynamics model, as GrBAL uses it (survey II-C eq. 3-4; IV-A eq. 11, algorithm 1):
- * for each sampled trajectory segment, the inner loop takes k gradient steps on the NLL of
- * the M past transitions,
+ * for each sampled trajectory segment, the inner loop takes k gradient steps on the loss
+ * ({@code adapt.loss}: the NLL, or the mean's squared error as in GrBAL) of the M past transitions,
  *
  * <pre>  phi_{j+1} = phi_j - alpha grad L_past(phi_j),   phi_0 = theta,</pre>
  *
@@ -58,14 +58,14 @@ public final class MamlLearner extends SegmentLearner {
         phi[0] = theta;
         for (int j = 0; j < k; j++) {
             phi[j + 1] = scratch(theta, j);
-            model.lossAndGradient(phi[j], past.x(), past.y(), out);
+            model.lossAndGradient(phi[j], past.x(), past.y(), out, inner.loss());
             Nd4j.exec(new SubOp(phi[j], out.muli(inner.lr()), phi[j + 1]));
         }
         double loss = model.lossAndGradient(phi[k], future.x(), future.y(), out);
         if (secondOrder && k > 0) {
             INDArray hv = phi[k];
             for (int j = k - 1; j >= 0; j--) {
-                model.hessianVectorProduct(phi[j], past.x(), past.y(), out, hv);
+                model.hessianVectorProduct(phi[j], past.x(), past.y(), out, hv, inner.loss());
                 out.subi(hv.muli(inner.lr()));
             }
         }

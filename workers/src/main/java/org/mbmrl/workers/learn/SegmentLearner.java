@@ -61,7 +61,7 @@ abstract class SegmentLearner implements TaskLearner {
 
     /** NLL of {@code future} under theta and under theta adapted on {@code past} (the meta-test inner loop). */
     protected double[] prePost(INDArray theta, Batch past, Batch future) {
-        INDArray phi = Adaptation.adapt(model, theta, past, inner.steps(), inner.lr());
+        INDArray phi = Adaptation.adapt(model, theta, past, inner.steps(), inner.lr(), inner.loss());
         return new double[] {model.loss(theta, future.x(), future.y()), model.loss(phi, future.x(), future.y())};
     }
 }

@@ -238,8 +238,13 @@ public final class GaussianMlp {
 
     /** Mean negative log-likelihood of {@code y} under the model at {@code theta}. */
     public double loss(INDArray theta, INDArray x, INDArray y) {
+        return loss(theta, x, y, Loss.NLL);
+    }
+
+    /** The mean {@code loss} of {@code y} under the model at {@code theta}. */
+    public double loss(INDArray theta, INDArray x, INDArray y, Loss loss) {
         Workspace ws = workspace(x);
-        return outputTerms(forward(theta, x, ws)[spec.layers()], y, ws, null);
+        return outputTerms(forward(theta, x, ws)[spec.layers()], y, ws, null, loss);
     }
 
     /** Mean squared error of the predicted mean (normalized units). */
@@ -254,11 +259,16 @@ public final class GaussianMlp {
      * vector of the model's type, overwritten).
      */
     public double lossAndGradient(INDArray theta, INDArray x, INDArray y, INDArray gradient) {
+        return lossAndGradient(theta, x, y, gradient, Loss.NLL);
+    }
+
+    /** As {@link #lossAndGradient(INDArray, INDArray, INDArray, INDArray)} for {@code loss}. */
+    public double lossAndGradient(INDArray theta, INDArray x, INDArray y, INDArray gradient, Loss loss) {
         checkFlat(gradient);
         Workspace ws = workspace(x);
         ws.ensureBackward();
         INDArray[] a = forward(theta, x, ws);
-        double loss = outputTerms(a[spec.layers()], y, ws, ws.dOut);
+        double value = outputTerms(a[spec.layers()], y, ws, ws.dOut, loss);
         Pointer pt = Blas.address(theta);
         Pointer pg = Blas.address(gradient);
         INDArray delta = ws.dOut;
@@ -276,7 +286,7 @@ public final class GaussianMlp {
         Reference.reachabilityFence(theta);
         Reference.reachabilityFence(gradient);
         Reference.reachabilityFence(a);
-        return loss;
+        return value;
     }
 
     /**
@@ -286,6 +296,11 @@ public final class GaussianMlp {
      * about two gradient evaluations.
      */
     public void hessianVectorProduct(INDArray theta, INDArray x, INDArray y, INDArray v, INDArray out) {
+        hessianVectorProduct(theta, x, y, v, out, Loss.NLL);
+    }
+
+    /** As {@link #hessianVectorProduct(INDArray, INDArray, INDArray, INDArray, INDArray)} for {@code loss}. */
+    public void hessianVectorProduct(INDArray theta, INDArray x, INDArray y, INDArray v, INDArray out, Loss loss) {
         checkFlat(v);
         checkFlat(out);
         int layers = spec.layers();
@@ -313,7 +328,7 @@ public final class GaussianMlp {
             ra[l + 1] = rz;
         }
         // Output layer: delta = dL/d(out) and R{delta}.
-        outputRTerms(a[layers], ra[layers], y, ws);
+        outputRTerms(a[layers], ra[layers], y, ws, loss);
         INDArray delta = ws.dOut;
         INDArray rDelta = ws.rdOut;
         for (int l = layers - 1; l >= 0; l--) {
@@ -370,9 +385,10 @@ public final class GaussianMlp {
     /**
      * The loss of output {@code out} (B x 2 ds) against {@code y}; if {@code dOut} is not
      * null, dL/d(out) = [(mu - y) w / B | 0.5 (1 - (y - mu)^2 w) / B * lv'(q)], w = exp(-lv), is
-     * written into it. In plain Java (double): a handful of numbers per row.
+     * written into it ({@link Loss#MSE}: [(mu - y) / B | 0]). In plain Java (double): a handful
+     * of numbers per row.
      */
-    private double outputTerms(INDArray out, INDArray y, Workspace ws, INDArray dOut) {
+    private double outputTerms(INDArray out, INDArray y, Workspace ws, INDArray dOut, Loss loss) {
         int ds = spec.observationDim();
         int rows = ws.rows;
         double[] o = ws.out;
@@ -384,6 +400,21 @@ public final class GaussianMlp {
         double b = rows;
         double sum = 0;
         double[] g = ws.gradOut;
+        if (loss == Loss.MSE) {
+            for (int i = 0; i < rows; i++) {
+                int row = i * 2 * ds;
+                for (int d = 0; d < ds; d++) {
+                    double r = o[row + d] - t[i * ds + d];
+                    sum += r * r;
+                    g[row + d] = r / b;
+                    g[row + ds + d] = 0;
+                }
+            }
+            if (dOut != null) {
+                NdBuffers.write(g, dOut, (int) dOut.length());
+            }
+            return 0.5 * sum / b;
+        }
         for (int i = 0; i < rows; i++) {
             int row = i * 2 * ds;
             for (int d = 0; d < ds; d++) {
@@ -407,10 +438,11 @@ public final class GaussianMlp {
      * delta = dL/d(out) into {@code ws.dOut} and its R-derivative into {@code ws.rdOut},
      * given R{out} = {@code rOut}:
      * R{dmu} = w (R{mu} - r R{lv}) / B, R{dlv} = -0.5 w r (2 R{mu} - r R{lv}) / B, with
-     * R{lv} = lv'(q) R{q} and the chain through lv'(q) for the raw output q.
+     * R{lv} = lv'(q) R{q} and the chain through lv'(q) for the raw output q. For
+     * {@link Loss#MSE}: R{dmu} = R{mu} / B, R{dlv} = 0.
      */
-    private void outputRTerms(INDArray out, INDArray rOut, INDArray y, Workspace ws) {
-        outputTerms(out, y, ws, ws.dOut);
+    private void outputRTerms(INDArray out, INDArray rOut, INDArray y, Workspace ws, Loss loss) {
+        outputTerms(out, y, ws, ws.dOut, loss);
         int ds = spec.observationDim();
         int rows = ws.rows;
         double[] o = ws.out;
@@ -419,6 +451,18 @@ public final class GaussianMlp {
         double[] rg = ws.gradOut;
         NdBuffers.read(rOut, ro, (int) rOut.length());
         double b = rows;
+        if (loss == Loss.MSE) {
+            // dL/dmu = r / B, so R{dmu} = R{mu} / B; the variance head gets no gradient.
+            for (int i = 0; i < rows; i++) {
+                int row = i * 2 * ds;
+                for (int d = 0; d < ds; d++) {
+                    rg[row + d] = ro[row + d] / b;
+                    rg[row + ds + d] = 0;
+                }
+            }
+            NdBuffers.write(rg, ws.rdOut, (int) ws.rdOut.length());
+            return;
+        }
         for (int i = 0; i < rows; i++) {
             int row = i * 2 * ds;
             for (int d = 0; d < ds; d++) {

@@ -3,10 +3,14 @@ package org.mbmrl.workers.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -22,9 +26,13 @@ class GaussianMlpTest {
         return Nd4j.create(d, new long[] {rows, cols}, DataType.DOUBLE);
     }
 
+    static Stream<Arguments> activationsAndLosses() {
+        return Arrays.stream(Activation.values()).flatMap(a -> Arrays.stream(Loss.values()).map(l -> Arguments.of(a, l)));
+    }
+
     @ParameterizedTest
-    @EnumSource(Activation.class)
-    void gradientMatchesCentralDifferences(Activation act) {
+    @MethodSource("activationsAndLosses")
+    void gradientMatchesCentralDifferences(Activation act, Loss lossType) {
         GaussianMlp m = new GaussianMlp(new MlpSpec(3, 2, 1, List.of(7, 5), act), DataType.DOUBLE);
         SplittableRandom rng = new SplittableRandom(1);
         INDArray theta = m.initialParameters(3);
@@ -32,16 +40,16 @@ class GaussianMlpTest {
         INDArray x = randn(rng, 9, 6, 1.0);
         INDArray y = randn(rng, 9, 3, 1.0);
         INDArray g = m.zeros();
-        double loss = m.lossAndGradient(theta, x, y, g);
-        assertEquals(m.loss(theta, x, y), loss, 1e-12);
+        double loss = m.lossAndGradient(theta, x, y, g, lossType);
+        assertEquals(m.loss(theta, x, y, lossType), loss, 1e-12);
         double eps = 1e-6;
         double maxErr = 0;
         for (int i = 0; i < m.spec().parameterCount(); i++) {
             double orig = theta.getDouble(0, i);
             theta.putScalar(0, i, orig + eps);
-            double lp = m.loss(theta, x, y);
+            double lp = m.loss(theta, x, y, lossType);
             theta.putScalar(0, i, orig - eps);
-            double lm = m.loss(theta, x, y);
+            double lm = m.loss(theta, x, y, lossType);
             theta.putScalar(0, i, orig);
             double fd = (lp - lm) / (2 * eps);
             maxErr = Math.max(maxErr, Math.abs(fd - g.getDouble(0, i)) / Math.max(1e-3, Math.abs(fd)));
@@ -50,8 +58,8 @@ class GaussianMlpTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Activation.class)
-    void hessianVectorProductMatchesDifferenceOfGradients(Activation act) {
+    @MethodSource("activationsAndLosses")
+    void hessianVectorProductMatchesDifferenceOfGradients(Activation act, Loss lossType) {
         GaussianMlp m = new GaussianMlp(new MlpSpec(2, 1, 0, List.of(6, 4), act), DataType.DOUBLE);
         SplittableRandom rng = new SplittableRandom(2);
         INDArray theta = m.initialParameters(5);
@@ -60,15 +68,35 @@ class GaussianMlpTest {
         INDArray y = randn(rng, 11, 2, 1.0);
         INDArray v = randn(rng, 1, m.spec().parameterCount(), 1.0);
         INDArray hv = m.zeros();
-        m.hessianVectorProduct(theta, x, y, v, hv);
+        m.hessianVectorProduct(theta, x, y, v, hv, lossType);
         double eps = 1e-5;
         INDArray gp = m.zeros();
         INDArray gm = m.zeros();
-        m.lossAndGradient(theta.add(v.mul(eps)), x, y, gp);
-        m.lossAndGradient(theta.sub(v.mul(eps)), x, y, gm);
+        m.lossAndGradient(theta.add(v.mul(eps)), x, y, gp, lossType);
+        m.lossAndGradient(theta.sub(v.mul(eps)), x, y, gm, lossType);
         INDArray fd = gp.sub(gm).divi(2 * eps);
         double rel = fd.sub(hv).norm2Number().doubleValue() / fd.norm2Number().doubleValue();
         assertTrue(rel < 1e-6, "relative HVP error " + rel);
+    }
+
+    @org.junit.jupiter.api.Test
+    void mseIsHalfTheSquaredErrorOfTheMeanAndIgnoresTheVarianceHead() {
+        GaussianMlp m = new GaussianMlp(new MlpSpec(3, 2, 0, List.of(7, 5), Activation.TANH), DataType.DOUBLE);
+        SplittableRandom rng = new SplittableRandom(6);
+        INDArray theta = m.initialParameters(2).addi(randn(rng, 1, m.spec().parameterCount(), 0.1));
+        INDArray x = randn(rng, 8, 5, 1.0);
+        INDArray y = randn(rng, 8, 3, 1.0);
+        assertEquals(0.5 * 3 * m.meanSquaredError(theta, x, y), m.loss(theta, x, y, Loss.MSE), 1e-12);
+        INDArray g = m.zeros();
+        m.lossAndGradient(theta, x, y, g, Loss.MSE);
+        // The last layer's weights and biases of the log-variance outputs get no gradient.
+        INDArray w = m.weights(g, m.spec().layers() - 1);
+        INDArray b = m.bias(g, m.spec().layers() - 1);
+        for (int d = 3; d < 6; d++) {
+            assertEquals(0.0, w.getColumn(d).norm2Number().doubleValue(), 0.0);
+            assertEquals(0.0, b.getDouble(d), 0.0);
+        }
+        assertTrue(w.getColumn(0).norm2Number().doubleValue() > 0);
     }
 
     @org.junit.jupiter.api.Test
