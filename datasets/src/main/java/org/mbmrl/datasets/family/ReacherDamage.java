@@ -42,10 +42,11 @@ import org.mbmrl.datasets.Split;
  *
  * <pre>  r = -(|p_3(o_{t+1}) - TARGET| + 0.01 |u|^2)</pre>
  *
- * (no termination). Parameters {@code (gain_1, gain_2, gain_3)}: {@code train}/{@code test}
- * all gains in [0.5, 1]; {@code ood} one or two joints (chosen at random) damaged with gains in
- * [0, 0.3], the others in [0.5, 1]. The mid-episode change breaks the healthiest joint (the
- * largest gain, the lowest index on a tie): its gain becomes 0.
+ * (no termination). Parameters {@code (gain_1, gain_2, gain_3)}, healthy gains in [0.5, 1] and
+ * damaged ones in [0, 0.3]: {@code train}/{@code test} half the tasks healthy, half with one
+ * joint (chosen at random) damaged, as GrBAL meta-trains on crippled legs; {@code ood} two
+ * joints damaged, more damage than any training task has. The mid-episode change breaks the
+ * healthiest joint (the largest gain, the lowest index on a tie): its gain becomes 0.
  */
 public final class ReacherDamage extends SimulatedFamily {
     public static final String NAME = "reacher-damage";
@@ -79,14 +80,14 @@ public final class ReacherDamage extends SimulatedFamily {
         for (int j = 0; j < N; j++) {
             g[j] = uniform(rng, 0.5, 1.0);
         }
-        if (split == Split.OOD) {
-            int damaged = 1 + rng.nextInt(2);
-            int first = rng.nextInt(N);
+        int damaged = split == Split.OOD ? 2 : rng.nextInt(2);
+        int first = rng.nextInt(N);
+        if (damaged >= 1) {
             g[first] = uniform(rng, 0.0, 0.3);
-            if (damaged == 2) {
-                int second = (first + 1 + rng.nextInt(N - 1)) % N;
-                g[second] = uniform(rng, 0.0, 0.3);
-            }
+        }
+        if (damaged == 2) {
+            int second = (first + 1 + rng.nextInt(N - 1)) % N;
+            g[second] = uniform(rng, 0.0, 0.3);
         }
         return g;
     }

@@ -149,25 +149,34 @@ class ReacherDamageTest {
     void splitsAndTheChangeBreakTheRightJoints() {
         ReacherDamage f = new ReacherDamage();
         SplittableRandom rng = new SplittableRandom(8);
-        int[] damagedCounts = new int[4];
-        int[] damagedJoint = new int[3];
-        for (int i = 0; i < 3000; i++) {
-            double[] g = f.sampleParameters(Split.OOD, rng);
-            int damaged = 0;
-            for (int j = 0; j < 3; j++) {
-                assertTrue(g[j] >= 0 && g[j] <= 0.3 || g[j] >= 0.5 && g[j] <= 1.0, Arrays.toString(g));
-                if (g[j] <= 0.3) {
-                    damaged++;
-                    damagedJoint[j]++;
+        for (Split split : Split.values()) {
+            int[] damagedCounts = new int[4];
+            int[] damagedJoint = new int[3];
+            for (int i = 0; i < 3000; i++) {
+                double[] g = f.sampleParameters(split, rng);
+                int damaged = 0;
+                for (int j = 0; j < 3; j++) {
+                    assertTrue(g[j] >= 0 && g[j] <= 0.3 || g[j] >= 0.5 && g[j] <= 1.0, Arrays.toString(g));
+                    if (g[j] <= 0.3) {
+                        damaged++;
+                        damagedJoint[j]++;
+                    }
                 }
+                damagedCounts[damaged]++;
             }
-            damagedCounts[damaged]++;
-        }
-        assertEquals(0, damagedCounts[0]);
-        assertEquals(0, damagedCounts[3]);
-        assertTrue(damagedCounts[1] > 1200 && damagedCounts[2] > 1200, Arrays.toString(damagedCounts));
-        for (int j = 0; j < 3; j++) {
-            assertTrue(damagedJoint[j] > 1200, "joint " + (j + 1) + " damaged " + damagedJoint[j] + " times");
+            String counts = split + " " + Arrays.toString(damagedCounts);
+            assertEquals(0, damagedCounts[3], counts);
+            if (split == Split.OOD) {
+                assertEquals(3000, damagedCounts[2], counts);
+            } else {
+                assertEquals(0, damagedCounts[2], counts);
+                assertTrue(damagedCounts[0] > 1350 && damagedCounts[1] > 1350, counts);
+            }
+            for (int j = 0; j < 3; j++) {
+                int expected = split == Split.OOD ? 2000 : 500;
+                assertTrue(Math.abs(damagedJoint[j] - expected) < expected / 6, split + ": joint " + (j + 1) + " damaged "
+                        + damagedJoint[j] + " times");
+            }
         }
 
         assertArrayEquals(new double[] {0.6, 0.0, 0.7}, f.changedParameters(new double[] {0.6, 0.9, 0.7}), 0.0);
