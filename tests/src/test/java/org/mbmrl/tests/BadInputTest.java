@@ -124,6 +124,13 @@ class BadInputTest {
     }
 
     @Test
+    void unknownInnerLoss() {
+        Path run = Fixtures.scratch("run").resolve("r");
+        rejects(train(Fixtures.smallDataset(), run, "adapt.loss=l1"), "adapt.loss must be one of [nll, mse]", "'l1'");
+        assertFalse(Files.exists(run));
+    }
+
+    @Test
     void datasetPathDoesNotExist() {
         Path run = Fixtures.scratch("run").resolve("r");
         Path missing = Fixtures.scratch("none").resolve("no-such-dataset");
