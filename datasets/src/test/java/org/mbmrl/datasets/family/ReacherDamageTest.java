@@ -121,7 +121,8 @@ class ReacherDamageTest {
         Simulator.Step step = s.step(u);
         double[] tip = ReacherDamage.fingertip(step.observation(), 0);
         double dist = Math.hypot(tip[0] - 0.3, tip[1] - 0.6);
-        assertEquals(-(dist + 0.01 * (1.0 + 4.0 + 0.25)), step.reward(), 1e-12, "clipped command in the penalty");
+        // Commands normalized by the torque limit 2 and clipped: (0.5, -1, 0.25).
+        assertEquals(-(dist + 0.3 * (0.25 + 1.0 + 0.0625)), step.reward(), 1e-12, "clipped command in the penalty");
         // The target is reachable: at a configuration that puts the fingertip on it the reward is 0.
         double[] onTarget = solveForTarget();
         Simulator there = sim(new double[] {1, 1, 1}, onTarget[0], onTarget[1], onTarget[2], 0, 0, 0);
