@@ -48,6 +48,7 @@ class CollectTest {
         assertEquals(1, p.path("round").asInt());
         assertEquals("iter-000006", p.path("checkpoint").asText());
         assertEquals("maml+gradient", p.path("method").asText());
+        assertEquals("nll", p.path("adapter").path("loss").asText(), p.toString());
         assertTrue(p.path("run_dir").asText().endsWith(run.toString()), p.toString());
         assertEquals(3, p.path("collected").path("task_ids").size());
         assertEquals(120, p.path("collected").path("transitions").asInt());

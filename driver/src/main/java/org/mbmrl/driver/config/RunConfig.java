@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import org.mbmrl.datasets.family.TaskFamily;
 import org.mbmrl.workers.control.AdapterSettings;
+import org.mbmrl.workers.control.GradientAdapter;
 import org.mbmrl.workers.control.OnlineAdapter;
 import org.mbmrl.workers.control.PlannerSettings;
 import org.mbmrl.workers.learn.InnerLoop;
@@ -185,6 +186,11 @@ public record RunConfig(Algorithm algorithm, long seed, String dataset, String r
         InnerLoop inner = new InnerLoop(intValue("adapt.past", a.path("past")), intValue("adapt.future", a.path("future")),
                 intValue("adapt.steps", a.path("steps")), doubleValue("adapt.lr", a.path("lr")),
                 Loss.parse("adapt.loss", text("adapt.loss", a.path("loss"))));
+        if (algorithm == Algorithm.REPTILE && inner.loss() == Loss.MSE) {
+            // Reptile has no outer loss: its inner steps alone train the model, the variance too.
+            throw new IllegalArgumentException("adapt.loss=mse needs algorithm maml (reptile trains the variance only"
+                    + " through its inner loss, so it adapts on the nll); got algorithm reptile");
+        }
         JsonNode co = t.path("collect");
         return new RunConfig(
                 algorithm,
@@ -241,7 +247,9 @@ public record RunConfig(Algorithm algorithm, long seed, String dataset, String r
                     ad.path("steps").isNull() ? inner.steps() : intValue("control.adapter.steps", ad.path("steps")),
                     ad.path("lr").isNull() ? inner.lr() : doubleValue("control.adapter.lr", ad.path("lr")),
                     ad.path("window").isNull() ? inner.past() : intValue("control.adapter.window", ad.path("window")),
-                    inner.loss());
+                    // GrBAL adapts on the loss it was meta-trained to adapt with; dynamic
+                    // evaluation keeps training on the NLL the pooled model was trained on.
+                    adapter.equals(GradientAdapter.NAME) ? inner.loss() : Loss.NLL);
         } catch (IllegalArgumentException e) {
             String m = e.getMessage();
             throw new IllegalArgumentException(m.startsWith("control.") ? m : m.replace("adapter.", "control.adapter."), e);

@@ -223,6 +223,7 @@ public final class Collector {
         adapter.put("steps", c.adapterSettings().steps());
         adapter.put("lr", c.adapterSettings().lr());
         adapter.put("window", c.adapterSettings().window());
+        adapter.put("loss", c.adapterSettings().loss().configName());
         ObjectNode collected = p.putObject("collected");
         ArrayNode ids = collected.putArray("task_ids");
         ArrayNode first = collected.putArray("first_episodes");

@@ -16,7 +16,6 @@ import org.mbmrl.driver.checkpoint.Files;
 import org.mbmrl.driver.config.ConfigLoader;
 import org.mbmrl.driver.config.RunConfig;
 import org.mbmrl.driver.data.DatasetReader;
-import org.mbmrl.workers.control.GradientAdapter;
 import org.mbmrl.workers.model.MlpSpec;
 import org.mbmrl.workers.model.Normalizer;
 
@@ -127,6 +126,6 @@ public final class ControlSource {
         return String.format(java.util.Locale.ROOT, "%s (planner %s N=%d H=%d I=%d; adapter k=%d alpha=%s M=%d loss=%s)",
                 method(), c.planner().type().configName(), c.planner().candidates(), c.planner().horizon(),
                 c.planner().iterations(), c.adapterSettings().steps(), c.adapterSettings().lr(), c.adapterSettings().window(),
-                c.adapter().equals(GradientAdapter.NAME) ? c.adapterSettings().loss().configName() : "nll");
+                c.adapterSettings().loss().configName());
     }
 }

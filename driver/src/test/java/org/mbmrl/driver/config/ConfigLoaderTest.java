@@ -11,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mbmrl.driver.UserError;
+import org.mbmrl.workers.model.Loss;
 
 class ConfigLoaderTest {
     private static final List<String> REQUIRED = List.of("dataset=d", "run_dir=r");
@@ -87,6 +88,22 @@ class ConfigLoaderTest {
         assertEquals("mppi", pooled.control().planner().type().configName());
         RunConfig finetune = ConfigLoader.load(null, List.of("dataset=d", "run_dir=r", "control.adapter.type=finetune"));
         assertEquals("finetune", finetune.control().adapter());
+    }
+
+    @Test
+    void eachAdapterStepsOnTheLossItsModelWasTrainedFor() {
+        List<String> mse = List.of("dataset=d", "run_dir=r", "adapt.loss=mse");
+        RunConfig grbal = ConfigLoader.load(null, mse);
+        assertEquals(Loss.MSE, grbal.adapt().loss());
+        assertEquals(Loss.MSE, grbal.control().adapterSettings().loss(), "GrBAL adapts as it was meta-trained");
+        List<String> finetune = new java.util.ArrayList<>(mse);
+        finetune.add("control.adapter.type=finetune");
+        assertEquals(Loss.NLL, ConfigLoader.load(null, finetune).control().adapterSettings().loss(),
+                "dynamic evaluation keeps training on the NLL");
+        assertEquals(Loss.NLL, ConfigLoader.load(null, REQUIRED).control().adapterSettings().loss());
+        assertEquals("adapt.loss=mse needs algorithm maml (reptile trains the variance only through its inner loss,"
+                + " so it adapts on the nll); got algorithm reptile", failure(List.of("algorithm=reptile", "adapt.loss=mse"))
+                .getMessage().replaceFirst("^config: ", ""));
     }
 
     @Test

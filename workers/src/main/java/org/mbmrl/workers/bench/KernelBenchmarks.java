@@ -11,6 +11,7 @@ import org.mbmrl.workers.learn.MamlLearner;
 import org.mbmrl.workers.model.Activation;
 import org.mbmrl.workers.model.Batch;
 import org.mbmrl.workers.model.GaussianMlp;
+import org.mbmrl.workers.model.Loss;
 import org.mbmrl.workers.model.MlpSpec;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -246,7 +247,7 @@ public final class KernelBenchmarks {
             pastData[t] = randomBatch(model.spec(), past, rng);
             futureData[t] = randomBatch(model.spec(), future, rng);
         }
-        MamlLearner maml = new MamlLearner(model, null, new InnerLoop(past, future, 1, 1e-3), true, 1);
+        MamlLearner maml = new MamlLearner(model, null, new InnerLoop(past, future, 1, 1e-3, Loss.NLL), true, 1);
         INDArray g = model.zeros();
         INDArray sum = model.zeros();
         return medianSeconds(() -> {

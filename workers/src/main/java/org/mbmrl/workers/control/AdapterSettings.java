@@ -5,16 +5,12 @@ import org.mbmrl.workers.model.Loss;
 
 /**
  * Settings of an online adapter: {@code steps} (k) gradient steps per control step with
- * rate {@code lr} (alpha) on the last {@code window} (M) transitions of the episode; the
- * gradient adapter steps on {@code loss} (the meta-training inner loop's), the finetune
- * adapter always on the NLL it was trained with.
+ * rate {@code lr} (alpha) on the {@code loss} of the last {@code window} (M) transitions of the
+ * episode: for the gradient adapter the meta-training inner loop's loss, for the finetune
+ * adapter the NLL the pooled model was trained on (the run configuration decides, see
+ * {@code RunConfig.Control}).
  */
 public record AdapterSettings(int steps, double lr, int window, Loss loss) implements java.io.Serializable {
-
-    /** Settings with the NLL as the adaptation loss. */
-    public AdapterSettings(int steps, double lr, int window) {
-        this(steps, lr, window, Loss.NLL);
-    }
 
     public AdapterSettings {
         if (loss == null) {

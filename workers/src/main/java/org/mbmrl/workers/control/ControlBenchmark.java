@@ -10,6 +10,7 @@ import org.mbmrl.datasets.family.TaskFamily;
 import org.mbmrl.workers.NativeThreads;
 import org.mbmrl.workers.bench.KernelBenchmarks;
 import org.mbmrl.workers.model.GaussianMlp;
+import org.mbmrl.workers.model.Loss;
 import org.mbmrl.workers.model.MlpSpec;
 import org.mbmrl.workers.model.Normalizer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -67,7 +68,7 @@ public final class ControlBenchmark {
         Normalizer norm = identity(spec.observationDim(), spec.actionDim());
         ModelDynamics dynamics = new ModelDynamics(model, thetaStar, norm, family);
         OnlineAdapter adapter = OnlineAdapter.create(GradientAdapter.NAME, model, thetaStar,
-                new AdapterSettings(1, 1e-3, WINDOW));
+                new AdapterSettings(1, 1e-3, WINDOW, Loss.NLL));
         PlannerSettings ps = new PlannerSettings(PlannerSettings.Type.MPPI, HORIZON, CANDIDATES, 1, 1, 1.0, 0.5, 11);
         Planner planner = Planner.create(ps, dynamics);
         RecentTransitions recent = new RecentTransitions(WINDOW, norm, DataType.FLOAT);

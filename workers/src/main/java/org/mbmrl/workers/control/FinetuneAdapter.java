@@ -7,9 +7,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * MB+DE, dynamic evaluation (Nagabandi et al. 2018's baseline; DESIGN.md {@code pooled-de}):
  * the model keeps training during the episode. At every control step, k SGD steps of rate
- * alpha on the last M transitions, from the parameters of the previous step (never reset to
- * theta* within an episode, so the updates accumulate); {@link #reset()} starts the next
- * episode from theta*. The parameters are updated in place (one array, one gradient buffer).
+ * alpha on the loss of the last M transitions (the NLL the pooled model was trained on), from
+ * the parameters of the previous step (never reset to theta* within an episode, so the updates
+ * accumulate); {@link #reset()} starts the next episode from theta*. The parameters are updated in place (one array, one gradient buffer).
  */
 public final class FinetuneAdapter implements OnlineAdapter {
     public static final String NAME = "finetune";
@@ -42,7 +42,7 @@ public final class FinetuneAdapter implements OnlineAdapter {
         if (recent.size() > 0) {
             Batch data = recent.batch();
             for (int j = 0; j < settings.steps(); j++) {
-                model.lossAndGradient(current, data.x(), data.y(), gradient);
+                model.lossAndGradient(current, data.x(), data.y(), gradient, settings.loss());
                 current.subi(gradient.muli(settings.lr()));
             }
         }

@@ -10,14 +10,9 @@ public final class Adaptation {
     private Adaptation() {}
 
     /**
-     * phi after {@code steps} gradient steps from {@code theta} on {@code data} (eq. 3 applied
-     * k times). Returns a new array; {@code theta} is not changed.
+     * phi after {@code steps} gradient steps of rate {@code lr} on the {@code loss} of
+     * {@code data}, from {@code theta} (eq. 3 applied k times). Returns a new array; {@code theta} is not changed.
      */
-    public static INDArray adapt(GaussianMlp model, INDArray theta, Batch data, int steps, double lr) {
-        return adapt(model, theta, data, steps, lr, Loss.NLL);
-    }
-
-    /** As {@link #adapt(GaussianMlp, INDArray, Batch, int, double)}, the steps on {@code loss}. */
     public static INDArray adapt(GaussianMlp model, INDArray theta, Batch data, int steps, double lr, Loss loss) {
         INDArray phi = theta.dup();
         INDArray g = model.zeros();

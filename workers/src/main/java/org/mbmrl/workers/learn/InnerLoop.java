@@ -12,11 +12,6 @@ import org.mbmrl.workers.model.Loss;
  */
 public record InnerLoop(int past, int future, int steps, double lr, Loss loss) implements java.io.Serializable {
 
-    /** The inner loop with the NLL as its loss. */
-    public InnerLoop(int past, int future, int steps, double lr) {
-        this(past, future, steps, lr, Loss.NLL);
-    }
-
     public InnerLoop {
         if (loss == null) {
             throw new IllegalArgumentException("adapt.loss must be one of [nll, mse]; got null");

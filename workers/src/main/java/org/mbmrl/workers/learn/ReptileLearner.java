@@ -3,6 +3,7 @@ package org.mbmrl.workers.learn;
 import org.mbmrl.datasets.TaskTransitions;
 import org.mbmrl.workers.model.Batch;
 import org.mbmrl.workers.model.GaussianMlp;
+import org.mbmrl.workers.model.Loss;
 import org.mbmrl.workers.model.Normalizer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -31,7 +32,9 @@ public final class ReptileLearner extends SegmentLearner {
 
     @Override
     protected double[] segment(INDArray theta, TaskTransitions task, int start, Batch past, Batch future, INDArray direction) {
-        INDArray phi = Adaptation.adapt(model, theta, batch(task, start, inner.segmentLength()), steps, lr);
+        // Always the NLL: Reptile has no outer loss, so its steps alone must train the variance
+        // too (the configuration rejects adapt.loss=mse for reptile).
+        INDArray phi = Adaptation.adapt(model, theta, batch(task, start, inner.segmentLength()), steps, lr, Loss.NLL);
         direction.assign(phi.subi(theta));
         return prePost(theta, past, future);
     }

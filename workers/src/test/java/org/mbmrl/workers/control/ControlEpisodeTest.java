@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.mbmrl.datasets.TaskTransitions;
 import org.mbmrl.datasets.family.Pendulum;
 import org.mbmrl.workers.model.GaussianMlp;
+import org.mbmrl.workers.model.Loss;
 import org.mbmrl.workers.model.Normalizer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -23,7 +24,7 @@ class ControlEpisodeTest {
         GaussianMlp model = Fixtures.smallModel();
         INDArray theta = model.initialParameters(5);
         Normalizer norm = Fixtures.normalizer();
-        AdapterSettings as = new AdapterSettings(1, 0.01, 8);
+        AdapterSettings as = new AdapterSettings(1, 0.01, 8, Loss.NLL);
         return ControlEpisode.onModel(FAMILY, new ModelDynamics(model, theta, norm, FAMILY),
                 OnlineAdapter.create(adapterName, model, theta, as), new RecentTransitions(as.window(), norm, DataType.FLOAT),
                 SMALL);

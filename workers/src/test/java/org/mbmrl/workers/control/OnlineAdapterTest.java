@@ -14,6 +14,7 @@ import org.mbmrl.workers.learn.Adaptation;
 import org.mbmrl.workers.learn.InnerLoop;
 import org.mbmrl.workers.model.Batch;
 import org.mbmrl.workers.model.GaussianMlp;
+import org.mbmrl.workers.model.Loss;
 import org.mbmrl.workers.model.Normalizer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -21,7 +22,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /** The online adapters and the recent-transitions window they train on. */
 class OnlineAdapterTest {
     private static final int M = 16;
-    private static final AdapterSettings SETTINGS = new AdapterSettings(3, 0.02, M);
+    private static final AdapterSettings SETTINGS = new AdapterSettings(3, 0.02, M, Loss.NLL);
 
     private final GaussianMlp model = Fixtures.smallModel();
     private final INDArray thetaStar = model.initialParameters(21);
@@ -83,7 +84,7 @@ class OnlineAdapterTest {
         INDArray phiFresh = OnlineAdapter.create("gradient", model, thetaStar, SETTINGS).parameters(window(24, M));
         assertArrayEquals(values(phiFresh), values(phiHistory), "phi depends on the window only");
         Batch data = window(24, M).batch();
-        INDArray reference = Adaptation.adapt(model, thetaStar, data, SETTINGS.steps(), SETTINGS.lr());
+        INDArray reference = Adaptation.adapt(model, thetaStar, data, SETTINGS.steps(), SETTINGS.lr(), SETTINGS.loss());
         assertArrayEquals(values(reference), values(phiHistory), "k steps of eq. 3 from theta*");
         double lossBefore = model.loss(thetaStar, data.x(), data.y());
         double lossAfter = model.loss(phiHistory, data.x(), data.y());
@@ -101,8 +102,8 @@ class OnlineAdapterTest {
         float[] once = values(finetune.parameters(r));
         float[] twice = values(finetune.parameters(r));
         // Two control steps on the same window = 2k steps from theta*: the updates accumulate.
-        assertArrayEquals(values(Adaptation.adapt(model, thetaStar, data, SETTINGS.steps(), SETTINGS.lr())), once);
-        assertArrayEquals(values(Adaptation.adapt(model, thetaStar, data, 2 * SETTINGS.steps(), SETTINGS.lr())), twice);
+        assertArrayEquals(values(Adaptation.adapt(model, thetaStar, data, SETTINGS.steps(), SETTINGS.lr(), SETTINGS.loss())), once);
+        assertArrayEquals(values(Adaptation.adapt(model, thetaStar, data, 2 * SETTINGS.steps(), SETTINGS.lr(), SETTINGS.loss())), twice);
         assertFalse(java.util.Arrays.equals(once, twice));
         // A gradient adapter on the same window twice gives the same phi both times.
         OnlineAdapter gradient = OnlineAdapter.create("gradient", model, thetaStar, SETTINGS);
@@ -120,9 +121,9 @@ class OnlineAdapterTest {
         assertEquals("gradient", OnlineAdapter.forAlgorithm("maml"));
         assertEquals("gradient", OnlineAdapter.forAlgorithm("reptile"));
         PlannerModelTest.assertMessage(() -> OnlineAdapter.create("rnn", model, thetaStar, SETTINGS), "adapter", "rnn");
-        PlannerModelTest.assertMessage(() -> new AdapterSettings(-1, 0.1, 4), "adapter.steps", "-1");
-        PlannerModelTest.assertMessage(() -> new AdapterSettings(1, Double.POSITIVE_INFINITY, 4), "adapter.lr", "Infinity");
-        PlannerModelTest.assertMessage(() -> new AdapterSettings(1, 0.1, 0), "adapter.window", "0");
-        assertEquals(new AdapterSettings(2, 0.01, 32), AdapterSettings.of(new InnerLoop(32, 16, 2, 0.01)));
+        PlannerModelTest.assertMessage(() -> new AdapterSettings(-1, 0.1, 4, Loss.NLL), "adapter.steps", "-1");
+        PlannerModelTest.assertMessage(() -> new AdapterSettings(1, Double.POSITIVE_INFINITY, 4, Loss.NLL), "adapter.lr", "Infinity");
+        PlannerModelTest.assertMessage(() -> new AdapterSettings(1, 0.1, 0, Loss.NLL), "adapter.window", "0");
+        assertEquals(new AdapterSettings(2, 0.01, 32, Loss.MSE), AdapterSettings.of(new InnerLoop(32, 16, 2, 0.01, Loss.MSE)));
     }
 }

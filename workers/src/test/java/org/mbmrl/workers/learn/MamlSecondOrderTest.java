@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.mbmrl.workers.model.Activation;
 import org.mbmrl.workers.model.Batch;
 import org.mbmrl.workers.model.GaussianMlp;
+import org.mbmrl.workers.model.Loss;
 import org.mbmrl.workers.model.MlpSpec;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -28,7 +29,7 @@ class MamlSecondOrderTest {
     }
 
     private static double outerLoss(GaussianMlp m, INDArray theta, Batch past, Batch future, InnerLoop inner) {
-        INDArray phi = Adaptation.adapt(m, theta, past, inner.steps(), inner.lr());
+        INDArray phi = Adaptation.adapt(m, theta, past, inner.steps(), inner.lr(), inner.loss());
         return m.loss(phi, future.x(), future.y());
     }
 
@@ -38,7 +39,7 @@ class MamlSecondOrderTest {
         INDArray theta = m.initialParameters(11).addi(uniform(rng, 1, m.spec().parameterCount(), 0.2));
         Batch past = new Batch(uniform(rng, 16, 4, 1.5), uniform(rng, 16, 3, 1.0));
         Batch future = new Batch(uniform(rng, 12, 4, 1.5), uniform(rng, 12, 3, 1.0));
-        InnerLoop inner = new InnerLoop(16, 12, steps, 0.3);
+        InnerLoop inner = new InnerLoop(16, 12, steps, 0.3, Loss.NLL);
 
         INDArray fd = m.zeros();
         double eps = 1e-6;
