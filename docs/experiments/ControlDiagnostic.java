@@ -41,6 +41,7 @@ public class ControlDiagnostic {
     TaskFamily f = pooled.src.family;
     PlannerSettings ps = pooled.src.config.control().planner();
     long seed = pooled.src.config.seed();
+    AdapterSettings cfg = maml.src.config.control().adapterSettings();
     List<DatasetReader.TaskParameters> tasks = pooled.src.data.taskParameters(Split.OOD);
     double[] sum = new double[4];
     double[][] err = new double[4][3];
@@ -52,12 +53,10 @@ public class ControlDiagnostic {
       long plan = Seeds.derive(seed, ControlRunner.STREAM_PLAN, t.taskId(), 0);
       double[] ret = new double[4];
       ControlEpisode.Result grbal = null;
-      ControlEpisode.Result mb = null;
       for (int m = 0; m < 4; m++) {
         M mm = m == 0 ? pooled : maml;
         String ad = m == 0 || m == 2 ? "none" : "gradient";
-        AdapterSettings as = new AdapterSettings(m == 3 ? k : maml.src.config.control().adapterSettings().steps(),
-            m == 3 ? lr : maml.src.config.control().adapterSettings().lr(), m == 3 ? window : maml.src.config.control().adapterSettings().window(), maml.src.config.control().adapterSettings().loss());
+        AdapterSettings as = m == 3 ? new AdapterSettings(k, lr, window, cfg.loss()) : cfg;
         ControlEpisode ep = ControlEpisode.onModel(f, new ModelDynamics(mm.model, mm.theta, mm.src.normalizer, f),
             OnlineAdapter.create(ad, mm.model, mm.theta, as), new RecentTransitions(as.window(), mm.src.normalizer, DataType.FLOAT),
             ps.withSeed(plan));
@@ -76,15 +75,12 @@ public class ControlDiagnostic {
             System.out.println(ab);
           }
         }
-        if (m == 0) mb = r;
       }
       System.out.printf("task %d params %s  MB %.2f  GrBAL %.2f  maml-none %.2f  GrBAL(k=%d lr=%g M=%d) %.2f%n", t.taskId(),
           Arrays.toString(t.parameters()), ret[0], ret[1], ret[2], k, lr, window, ret[3]);
       // Prediction errors on the GrBAL trajectory: pooled, maml theta*, maml phi_t (config), maml phi_t (variant)
       TaskTransitions tr = grbal.transitions();
       Normalizer norm = maml.src.normalizer;
-      int ds = f.observationDim(), da = f.actionDim();
-      AdapterSettings cfg = maml.src.config.control().adapterSettings();
       for (int s = cfg.window(); s + 15 < tr.size(); s += 3) {
         Batch win = Batch.of(tr, s - cfg.window(), cfg.window(), norm, new float[0], DataType.FLOAT);
         INDArray phi = Adaptation.adapt(maml.model, maml.theta, win, cfg.steps(), cfg.lr(), cfg.loss());

@@ -43,8 +43,8 @@ import org.mbmrl.datasets.Split;
  * <pre>  r = -(|p_3(o_{t+1}) - TARGET| + {@value #CONTROL_COST} |u / MAX_TORQUE|^2)</pre>
  *
  * (no termination): commands cost, as in Gym's Reacher, so that a model which believes a dead
- * joint works wastes reward driving it. Parameters {@code (gain_1, gain_2, gain_3)}, healthy gains in [0.5, 1] and
- * damaged ones in [0, 0.3]: {@code train}/{@code test} half the tasks healthy, half with one
+ * joint works wastes reward driving it. Parameters {@code (gain_1, gain_2, gain_3)}, healthy
+ * gains in [0.5, 1] and damaged ones in [0, 0.3]: {@code train}/{@code test} half the tasks healthy, half with one
  * joint (chosen at random) damaged, as GrBAL meta-trains on crippled legs; {@code ood} two
  * joints damaged, more damage than any training task has. The mid-episode change breaks the
  * healthiest joint (the largest gain, the lowest index on a tie): its gain becomes 0.

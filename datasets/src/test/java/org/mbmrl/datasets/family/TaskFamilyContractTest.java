@@ -25,13 +25,9 @@ class TaskFamilyContractTest {
     }
 
     /**
-     * The nominal (train/test) box of each family, written out here independently of the
-     * implementations, and which parameters an ood task must have outside it: {@code all} lists
-     * indices that must each lie outside, {@code any} means at least one parameter does.
-     */
-    /**
-     * The train/test box of a family's parameters; in ood either every parameter of
-     * {@code allOutside} lies outside it, or (null) {@code outside} holds.
+     * The nominal (train/test) box of each family's parameters, written out here independently
+     * of the implementations, and what makes a task ood: every parameter listed in
+     * {@code allOutside} lies outside the box or, when that is null, {@code outside} holds.
      */
     private record Nominal(double[] lo, double[] hi, int[] allOutside, java.util.function.Predicate<double[]> outside) {
         Nominal(double[] lo, double[] hi, int[] allOutside) {

@@ -9,7 +9,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * the model keeps training during the episode. At every control step, k SGD steps of rate
  * alpha on the loss of the last M transitions (the NLL the pooled model was trained on), from
  * the parameters of the previous step (never reset to theta* within an episode, so the updates
- * accumulate); {@link #reset()} starts the next episode from theta*. The parameters are updated in place (one array, one gradient buffer).
+ * accumulate); {@link #reset()} starts the next episode from theta*. The parameters are updated
+ * in place (one array, one gradient buffer).
  */
 public final class FinetuneAdapter implements OnlineAdapter {
     public static final String NAME = "finetune";

@@ -11,7 +11,8 @@ public final class Adaptation {
 
     /**
      * phi after {@code steps} gradient steps of rate {@code lr} on the {@code loss} of
-     * {@code data}, from {@code theta} (eq. 3 applied k times). Returns a new array; {@code theta} is not changed.
+     * {@code data}, from {@code theta} (eq. 3 applied k times). Returns a new array;
+     * {@code theta} is not changed.
      */
     public static INDArray adapt(GaussianMlp model, INDArray theta, Batch data, int steps, double lr, Loss loss) {
         INDArray phi = theta.dup();
