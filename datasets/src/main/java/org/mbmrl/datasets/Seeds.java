@@ -19,6 +19,7 @@ public final class Seeds {
     public static final long STREAM_META_BATCH = 0x6d62617463L;   // meta-batch sampling
     public static final long STREAM_SEGMENTS = 0x7365676dL;       // trajectory segments
     public static final long STREAM_EVAL = 0x6576616cL;           // evaluation segments
+    public static final long STREAM_TASK_STATE = 0x7473746174L;   // initial per-task state (FAMLE embeddings)
 
     /** Returns a seed that depends on every component of {@code path}, in order. */
     public static long derive(long seed, long... path) {

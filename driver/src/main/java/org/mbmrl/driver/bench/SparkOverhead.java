@@ -19,11 +19,10 @@ import org.mbmrl.datasets.Seeds;
 import org.mbmrl.datasets.TaskTransitions;
 import org.mbmrl.driver.config.ConfigLoader;
 import org.mbmrl.driver.config.RunConfig;
-import org.mbmrl.driver.train.ExactSum;
+import org.mbmrl.driver.train.IterationSum;
 import org.mbmrl.driver.train.MetaTrainer;
 import org.mbmrl.driver.train.TaskStep;
 import org.mbmrl.workers.model.Activation;
-import org.mbmrl.workers.model.GaussianMlp;
 import org.mbmrl.workers.model.MlpSpec;
 import org.mbmrl.workers.model.Normalizer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -41,6 +40,8 @@ public final class SparkOverhead {
     static final int OBS = 10;
     static final int ACT = 16;
     static final int ROWS = 256;
+    /** maml keeps no per-task state. */
+    private static final float[] NO_ROWS = new float[0];
 
     private SparkOverhead() {}
 
@@ -76,7 +77,7 @@ public final class SparkOverhead {
         Arrays.fill(targetOnes, 1f);
         Normalizer norm = new Normalizer(new float[OBS + ACT], ones, new float[OBS], targetOnes);
         TaskStep step = new TaskStep(config, spec, norm);
-        float[] theta = new GaussianMlp(spec, DataType.FLOAT).initialParameters(1).toFloatVector();
+        float[] theta = spec.create(DataType.FLOAT).initialParameters(1).toFloatVector();
         long[] batch = LongStream.range(0, META_BATCH).toArray();
 
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -96,20 +97,20 @@ public final class SparkOverhead {
             seconds = interleaved(iterations,
                     it -> {
                         Broadcast<float[]> b = jsc.broadcast(theta);
-                        MetaTrainer.aggregate(tasks, batch, b, step, it);
+                        MetaTrainer.aggregate(tasks, batch, NO_ROWS, 0, b, step, it);
                         b.destroy();
                     },
                     it -> loop(pool, local, slots, step, theta, it),
                     it -> {
-                        ExactSum sum = new ExactSum();
+                        IterationSum sum = new IterationSum();
                         for (TaskTransitions t : local) {
-                            step.contribute(sum, theta, t, it);
+                            step.contribute(sum, theta, NO_ROWS, t, it);
                         }
                     },
                     it -> {
                         // The same job with no task sampled: Spark's fixed cost per iteration.
                         Broadcast<float[]> b = jsc.broadcast(theta);
-                        MetaTrainer.aggregate(tasks, new long[0], b, step, it);
+                        MetaTrainer.aggregate(tasks, new long[0], NO_ROWS, 0, b, step, it);
                         b.destroy();
                     });
         } finally {
@@ -130,20 +131,20 @@ public final class SparkOverhead {
      */
     private static void loop(ExecutorService pool, List<TaskTransitions> tasks, int slots, TaskStep step, float[] theta,
             int it) {
-        List<Future<ExactSum>> futures = new ArrayList<>();
+        List<Future<IterationSum>> futures = new ArrayList<>();
         for (int s = 0; s < slots; s++) {
             List<TaskTransitions> share = tasks.subList(s * tasks.size() / slots, (s + 1) * tasks.size() / slots);
             futures.add(pool.submit(() -> {
-                ExactSum partial = new ExactSum();
+                IterationSum partial = new IterationSum();
                 for (TaskTransitions t : share) {
-                    step.contribute(partial, theta, t, it);
+                    step.contribute(partial, theta, NO_ROWS, t, it);
                 }
                 return partial;
             }));
         }
-        ExactSum sum = new ExactSum();
+        IterationSum sum = new IterationSum();
         try {
-            for (Future<ExactSum> f : futures) {
+            for (Future<IterationSum> f : futures) {
                 sum.merge(f.get());
             }
         } catch (InterruptedException | ExecutionException e) {

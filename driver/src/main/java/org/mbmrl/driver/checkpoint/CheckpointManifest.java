@@ -7,7 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.mbmrl.driver.config.ConfigLoader;
 import org.mbmrl.driver.config.RunConfig;
-import org.mbmrl.driver.train.OuterOptimizer;
+import org.mbmrl.workers.algorithms.OuterOptimizer;
+import org.mbmrl.workers.algorithms.TaskStateTable;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.mbmrl.workers.model.Activation;
 import org.mbmrl.workers.model.MlpSpec;
 import org.mbmrl.workers.model.Normalizer;
@@ -19,13 +23,13 @@ import org.mbmrl.workers.model.Normalizer;
  */
 public final class CheckpointManifest {
     public static final String VERSION = "mbmrl 0.1.0";
+    /** The model type of this release (its parameter layout is {@link MlpSpec}'s). */
+    public static final String MODEL_TYPE = "gaussian-mlp";
+    /** Array names (files {@code NAME.npy}) of the per-task state. */
+    public static final String TASK_STATE = "task_state";
+    public static final String TASK_STATE_IDS = "task_state_ids";
 
     private CheckpointManifest() {}
-
-    public static ObjectNode build(RunConfig config, MlpSpec spec, Normalizer norm, OuterOptimizer optimizer,
-            long initSeed, String datasetLocation, String datasetFingerprint) {
-        return build(config, spec, norm, optimizer, initSeed, datasetLocation, datasetFingerprint, 0);
-    }
 
     /**
      * The manifest of a checkpoint trained on {@code datasetLocation}; {@code round} is the
@@ -33,11 +37,12 @@ public final class CheckpointManifest {
      * config's own dataset.
      */
     public static ObjectNode build(RunConfig config, MlpSpec spec, Normalizer norm, OuterOptimizer optimizer,
-            long initSeed, String datasetLocation, String datasetFingerprint, int round) {
+            TaskStateTable taskState, long initSeed, String datasetLocation, String datasetFingerprint, int round) {
         ObjectNode m = CheckpointStore.JSON.createObjectNode();
         m.put("created_by", VERSION);
-        m.put("algorithm", config.algorithm().label());
+        m.put("algorithm", config.algorithm().name());
         ObjectNode model = m.putObject("model");
+        model.put("type", MODEL_TYPE);
         model.put("observation_dim", spec.observationDim());
         model.put("action_dim", spec.actionDim());
         model.put("context_dim", spec.contextDim());
@@ -47,6 +52,7 @@ public final class CheckpointManifest {
         model.put("parameters", spec.parameterCount());
         model.put("dtype", "float32");
         model.put("layout", "dl4j MultiLayerNetwork dense layers: per layer W (nIn x nOut, column-major) then b");
+        model.put("input", "[normalized observation | normalized action | context (context_dim numbers, unnormalized)]");
         model.put("output", "[mean | q] of the normalized state change; log-variance = c + h tanh((q - c) / h)");
         model.put("log_variance_min", org.mbmrl.workers.model.GaussianMlp.LOG_VARIANCE_MIN);
         model.put("log_variance_max", org.mbmrl.workers.model.GaussianMlp.LOG_VARIANCE_MAX);
@@ -58,10 +64,13 @@ public final class CheckpointManifest {
         ObjectNode o = m.putObject("optimizer");
         o.put("name", optimizer.name());
         o.put("steps", optimizer.steps());
-        if (config.algorithm() == RunConfig.Algorithm.REPTILE) {
-            o.put("epsilon", config.reptile().epsilon());
-        } else {
-            o.put("lr", config.train().lr());
+        new java.util.TreeMap<>(optimizer.settings()).forEach(o::put);
+        ObjectNode ts = m.putObject("task_state");
+        ts.put("tasks", taskState.size());
+        ts.put("width", taskState.width());
+        if (taskState.width() > 0) {
+            ts.put("files", TASK_STATE + ".npy (float32, tasks x width, rows in task-id order), " + TASK_STATE_IDS
+                    + ".npy (int64 task ids)");
         }
         ObjectNode seeds = m.putObject("seeds");
         seeds.put("run", config.seed());
@@ -82,6 +91,10 @@ public final class CheckpointManifest {
 
     public static MlpSpec spec(JsonNode m) {
         JsonNode model = m.path("model");
+        String type = model.path("type").asText(MODEL_TYPE);
+        if (!type.equals(MODEL_TYPE)) {
+            throw new IllegalArgumentException("model.type '" + type + "' is not one this mbmrl reads (" + MODEL_TYPE + ")");
+        }
         List<Integer> hidden = new ArrayList<>();
         model.path("hidden").forEach(h -> hidden.add(h.asInt()));
         return new MlpSpec(model.path("observation_dim").asInt(), model.path("action_dim").asInt(),
@@ -112,6 +125,46 @@ public final class CheckpointManifest {
     /** The run config the checkpoint was made with. */
     public static RunConfig config(JsonNode m, String source) {
         return ConfigLoader.fromSavedTree(m.path("config"), source);
+    }
+
+    /** The arrays that save {@code state} in a checkpoint (none for width 0). */
+    public static java.util.Map<String, INDArray> taskStateArrays(TaskStateTable state) {
+        if (state.width() == 0) {
+            return java.util.Map.of();
+        }
+        return java.util.Map.of(TASK_STATE, Nd4j.create(state.rows(), new long[] {state.size(), state.width()}, DataType.FLOAT),
+                TASK_STATE_IDS, Nd4j.createFromArray(state.taskIds()));
+    }
+
+    /**
+     * The per-task state of {@code checkpoint}, {@code width} numbers per task (the algorithm's
+     * width); a missing file, a wrong shape or type is one line naming the file.
+     */
+    public static TaskStateTable taskState(Checkpoint checkpoint, int width) {
+        String where = "checkpoint " + checkpoint.name();
+        if (width == 0) {
+            return new TaskStateTable(new long[0], 0);
+        }
+        INDArray rows = checkpoint.arrays().get(TASK_STATE);
+        INDArray ids = checkpoint.arrays().get(TASK_STATE_IDS);
+        if (rows == null || ids == null) {
+            throw new org.mbmrl.driver.UserError(where + ": " + (rows == null ? TASK_STATE : TASK_STATE_IDS) + ".npy is missing"
+                    + " (algorithm " + checkpoint.manifest().path("algorithm").asText() + " keeps " + width
+                    + " numbers of state per training task)");
+        }
+        if (rows.dataType() != DataType.FLOAT || rows.rank() != 2 || rows.columns() != width) {
+            throw new org.mbmrl.driver.UserError(where + ": " + TASK_STATE + ".npy must be float32 of shape [tasks, " + width
+                    + "]; got " + rows.dataType() + " " + java.util.Arrays.toString(rows.shape()));
+        }
+        if (ids.dataType() != DataType.LONG || ids.rank() != 1 || ids.length() != rows.rows()) {
+            throw new org.mbmrl.driver.UserError(where + ": " + TASK_STATE_IDS + ".npy must be int64 of shape [" + rows.rows()
+                    + "]; got " + ids.dataType() + " " + java.util.Arrays.toString(ids.shape()));
+        }
+        try {
+            return TaskStateTable.of(ids.toLongVector(), width, rows.dup('c').data().asFloat());
+        } catch (IllegalArgumentException e) {
+            throw new org.mbmrl.driver.UserError(where + ": " + e.getMessage());
+        }
     }
 
     private static float[] floats(JsonNode a) {

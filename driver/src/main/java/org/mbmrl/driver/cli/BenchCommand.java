@@ -4,7 +4,7 @@ import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import org.mbmrl.driver.bench.SparkOverhead;
 import org.mbmrl.workers.bench.KernelBenchmarks;
-import org.mbmrl.workers.control.ControlBenchmark;
+import org.mbmrl.workers.bench.ControlBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -12,10 +12,10 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Benchmarks, all measured in this run: the machine's sgemm peak; workloads W1-W4 of DESIGN.md",
+        description = {"Benchmarks, all measured in this run: the machine's sgemm peak; workloads W1-W4 (docs/benchmarks.md)",
             "as rates and as FLOP utilization against that peak; and the Spark overhead of an outer iteration",
             "(meta-batch 20, maml) against the same inner loops in a plain JVM loop; the latency of one control",
-            "step (gradient adaptation + MPPI, 1000 candidates x horizon 15, W1 model)."})
+            "step (the online adapters of GrBAL, FAMLE and VI + MPPI, 1000 candidates x horizon 15, W1 model)."})
 final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -66,8 +66,10 @@ final class BenchCommand implements Callable<Integer> {
             out.println();
         }
         if (!noControl) {
-            out.print(ControlBenchmark.run(n, quick).toTable());
-            out.println();
+            for (String algorithm : ControlBenchmark.ALGORITHMS) {
+                out.print(ControlBenchmark.run(n, quick, algorithm).toTable());
+                out.println();
+            }
         }
         if (!noSpark) {
             for (int s : segments) {

@@ -11,18 +11,23 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.mbmrl.datasets.Split;
 import org.mbmrl.datasets.TaskTransitions;
 import org.mbmrl.driver.UserError;
-import org.mbmrl.driver.checkpoint.Checkpoint;
-import org.mbmrl.driver.checkpoint.CheckpointManifest;
+import org.mbmrl.datasets.Seeds;
 import org.mbmrl.driver.checkpoint.CheckpointStore;
 import org.mbmrl.driver.checkpoint.Files;
+import org.mbmrl.driver.checkpoint.TrainedRun;
 import org.mbmrl.driver.config.RunConfig;
 import org.mbmrl.driver.data.DatasetReader;
+import org.mbmrl.workers.algorithms.Algorithm;
+import org.mbmrl.workers.control.AdaptedModel;
+import org.mbmrl.workers.control.AdapterSettings;
+import org.mbmrl.workers.control.OnlineAdapter;
 import org.mbmrl.workers.export.Dl4jExport;
-import org.mbmrl.workers.learn.Adaptation;
 import org.mbmrl.workers.learn.InnerLoop;
 import org.mbmrl.workers.model.Batch;
-import org.mbmrl.workers.model.GaussianMlp;
+import org.mbmrl.workers.model.DynamicsModel;
 import org.mbmrl.workers.model.MlpSpec;
+import org.nd4j.linalg.factory.Nd4j;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Command;
@@ -49,7 +54,8 @@ final class ExportCommand implements Callable<Integer> {
     File out;
 
     @Option(names = "--adapt-task", paramLabel = "ID",
-            description = "Export theta adapted by the run's inner loop on the first M transitions of this task of the run's dataset.")
+            description = "Export the model adapted by the algorithm's meta-test adaptation on the first M transitions of this task"
+                    + " of the run's dataset (its context, if any, is in the manifest).")
     Long adaptTask;
 
     @Override
@@ -59,12 +65,15 @@ final class ExportCommand implements Callable<Integer> {
         }
         Configuration conf = new Configuration();
         Path dir = CheckpointLocator.resolve(location, conf);
-        Checkpoint c = CheckpointStore.readDirectory(Files.rawFs(dir, conf), dir);
-        MlpSpec model = CheckpointManifest.spec(c.manifest());
-        INDArray theta = c.array("theta").reshape(1, model.parameterCount()).castTo(DataType.FLOAT);
-        ObjectNode manifest = c.manifest().deepCopy();
+        TrainedRun run = TrainedRun.openCheckpoint(Files.rawFs(dir, conf), dir);
+        MlpSpec model = run.spec;
+        INDArray theta = Nd4j.create(run.theta, new long[] {1, run.theta.length}, DataType.FLOAT);
+        ObjectNode manifest = run.checkpoint.manifest().deepCopy();
         if (adaptTask != null) {
-            theta = adapted(theta, model, c, manifest);
+            theta = adapted(run, manifest);
+        } else if (model.contextDim() > 0) {
+            manifest.put("context", "the network's last " + model.contextDim() + " inputs take the context: the training"
+                    + " tasks' rows of the checkpoint's task_state.npy, or, adapted to a task, see export --adapt-task");
         }
         File tmp = new File(out.getAbsoluteFile().getParentFile(), "." + out.getName() + ".tmp");
         ModelSerializer.writeModel(Dl4jExport.toNetwork(model, theta), tmp, false);
@@ -78,12 +87,17 @@ final class ExportCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** phi = theta after the run's inner loop on the first M consecutive transitions of the task. */
-    private INDArray adapted(INDArray theta, MlpSpec model, Checkpoint c, ObjectNode manifest) {
-        RunConfig config = CheckpointManifest.config(c.manifest(), c.name() + "/manifest.json");
+    /**
+     * The model adapted by the algorithm's meta-test adapter (GrBAL's inner loop, FAMLE's eq. 17
+     * + 18, VI's eq. 23) on the first M consecutive transitions of the task; the context it gives
+     * is recorded in the manifest ({@code adapted.context}).
+     */
+    private INDArray adapted(TrainedRun run, ObjectNode manifest) {
+        RunConfig config = run.config;
         InnerLoop inner = config.adapt();
+        Algorithm algorithm = config.algorithm();
         SparkSession session = spark.session("export");
-        DatasetReader data = DatasetReader.open(session, CheckpointManifest.datasetUri(c.manifest()));
+        DatasetReader data = DatasetReader.open(session, run.datasetUri());
         for (Split split : Split.values()) {
             long[] ids = data.taskIds(split);
             if (java.util.Arrays.binarySearch(ids, adaptTask) < 0) {
@@ -95,18 +109,28 @@ final class ExportCommand implements Callable<Integer> {
                 List<TaskTransitions> found = loaded.tasks().filter(t -> t.taskId() == id).collect();
                 TaskTransitions task = found.get(0);
                 int start = task.segmentStart(0, inner.past());
-                GaussianMlp m = new GaussianMlp(model, DataType.FLOAT);
-                Batch past = Batch.of(task, start, inner.past(), CheckpointManifest.normalizer(c.manifest()), new float[0],
-                        DataType.FLOAT);
+                DynamicsModel m = run.spec.create(DataType.FLOAT);
+                Batch past = Batch.of(task, start, inner.past(), run.normalizer, m.contextDim(), DataType.FLOAT);
+                String adapterName = algorithm.metaTestAdapter();
+                AdapterSettings settings = algorithm.adapterDefaults(adapterName).with(null, null, inner.past());
+                OnlineAdapter adapter = algorithm.onlineAdapter(adapterName, m,
+                        Nd4j.create(run.theta, new long[] {1, run.theta.length}, DataType.FLOAT), run.taskState, settings,
+                        Seeds.derive(config.seed(), Seeds.STREAM_EVAL, id));
+                AdaptedModel adapted = adapter.adapt(past);
                 ObjectNode a = manifest.putObject("adapted");
                 a.put("task_id", id);
                 a.put("split", split.label());
                 a.put("first_row", start);
                 a.put("rows", inner.past());
-                a.put("steps", inner.steps());
-                a.put("lr", inner.lr());
-                a.put("loss", inner.loss().configName());
-                return Adaptation.adapt(m, theta, past, inner.steps(), inner.lr(), inner.loss());
+                a.put("adapter", adapterName);
+                a.put("steps", settings.steps());
+                a.put("lr", settings.lr());
+                a.put("loss", settings.loss().configName());
+                ArrayNode context = a.putArray("context");
+                for (double c : adapted.context()) {
+                    context.add(c);
+                }
+                return adapted.parameters().dup();
             } finally {
                 loaded.release();
             }

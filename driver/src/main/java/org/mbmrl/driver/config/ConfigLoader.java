@@ -15,6 +15,11 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.mbmrl.driver.UserError;
+import org.mbmrl.workers.algorithms.Algorithms;
+import org.mbmrl.workers.algorithms.MapSection;
+import org.mbmrl.workers.algorithms.MetaAlgorithm;
+import org.mbmrl.workers.algorithms.Section;
+import org.mbmrl.workers.algorithms.Setting;
 import org.mbmrl.workers.model.Loss;
 
 /**
@@ -30,13 +35,54 @@ public final class ConfigLoader {
 
     private ConfigLoader() {}
 
-    /** The default tree (a fresh copy). */
+    /** The default tree (a fresh copy): the shared sections, then each registered algorithm's own. */
     public static ObjectNode defaults() {
+        ObjectNode tree;
         try (InputStream in = ConfigLoader.class.getResourceAsStream("defaults.yaml")) {
-            return (ObjectNode) YAML.readTree(in);
+            tree = (ObjectNode) YAML.readTree(in);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read built-in defaults.yaml", e);
         }
+        for (MetaAlgorithm a : Algorithms.all()) {
+            if (a.sectionName() == null) {
+                continue;
+            }
+            ObjectNode section = tree.putObject(a.sectionName());
+            for (Setting s : a.settings()) {
+                section.set(s.key(), YAML.valueToTree(s.defaultValue()));
+            }
+        }
+        return tree;
+    }
+
+    /**
+     * The values of {@code algorithm}'s section in the merged tree {@code tree}, for its
+     * {@link MetaAlgorithm#bind}: numbers as Integer, Long or Double, as YAML gave them.
+     */
+    public static Section section(JsonNode tree, MetaAlgorithm algorithm) {
+        String name = algorithm.sectionName();
+        Map<String, Object> values = new java.util.LinkedHashMap<>();
+        if (name != null) {
+            Iterator<Map.Entry<String, JsonNode>> it = tree.path(name).fields();
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> e = it.next();
+                JsonNode v = e.getValue();
+                Object value;
+                if (v.isIntegralNumber()) {
+                    value = v.canConvertToInt() ? (Object) v.intValue() : (Object) v.longValue();
+                } else if (v.isNumber()) {
+                    value = v.doubleValue();
+                } else if (v.isBoolean()) {
+                    value = v.booleanValue();
+                } else if (v.isNull()) {
+                    value = null;
+                } else {
+                    value = v.asText();
+                }
+                values.put(e.getKey(), value);
+            }
+        }
+        return new MapSection(name == null ? algorithm.name() : name, values);
     }
 
     /** Loads {@code file} (may be null: defaults only) and applies {@code overrides}. */

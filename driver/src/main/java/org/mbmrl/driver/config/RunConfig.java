@@ -5,15 +5,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.mbmrl.datasets.family.TaskFamily;
+import org.mbmrl.workers.algorithms.Algorithm;
+import org.mbmrl.workers.algorithms.Algorithms;
+import org.mbmrl.workers.algorithms.CommonSettings;
+import org.mbmrl.workers.algorithms.MetaAlgorithm;
 import org.mbmrl.workers.control.AdapterSettings;
-import org.mbmrl.workers.control.GradientAdapter;
-import org.mbmrl.workers.control.OnlineAdapter;
 import org.mbmrl.workers.control.PlannerSettings;
 import org.mbmrl.workers.learn.InnerLoop;
 import org.mbmrl.workers.model.Loss;
 import org.mbmrl.workers.model.Activation;
+import org.mbmrl.workers.model.MlpSpec;
 
 /**
  * The effective configuration of a run, validated once at construction: every bad value is
@@ -21,26 +23,8 @@ import org.mbmrl.workers.model.Activation;
  * provenance and written to the run directory and into every checkpoint.
  */
 public record RunConfig(Algorithm algorithm, long seed, String dataset, String runDir, Model model, InnerLoop adapt,
-        Train train, Reptile reptile, Evaluate evaluate, Control control, Collect collect, JsonNode tree)
+        Train train, Evaluate evaluate, Control control, Collect collect, JsonNode tree)
         implements Serializable {
-
-    /** Meta-learning algorithms of this release (names as in DESIGN.md's table). */
-    public enum Algorithm {
-        MAML, REPTILE, POOLED;
-
-        public String label() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-
-        public static Algorithm parse(String s) {
-            for (Algorithm a : values()) {
-                if (a.label().equals(s)) {
-                    return a;
-                }
-            }
-            throw new IllegalArgumentException("algorithm must be one of maml, reptile, pooled; got '" + s + "'");
-        }
-    }
 
     /** Architecture of the dynamics model (dimensions come from the dataset). */
     public record Model(List<Integer> hidden, Activation activation) implements Serializable {
@@ -77,19 +61,6 @@ public record RunConfig(Algorithm algorithm, long seed, String dataset, String r
         }
     }
 
-    /** Reptile's inner loop and interpolation step (eq. 5, 6). */
-    public record Reptile(int steps, double lr, double epsilon) implements Serializable {
-        public Reptile {
-            positive("reptile.steps", steps);
-            if (!(lr > 0) || !Double.isFinite(lr)) {
-                throw new IllegalArgumentException("reptile.lr must be a finite number > 0; got " + lr);
-            }
-            if (!(epsilon > 0 && epsilon <= 1)) {
-                throw new IllegalArgumentException("reptile.epsilon must be in (0, 1]; got " + epsilon);
-            }
-        }
-    }
-
     /** Meta-test evaluation on held-out tasks. */
     public record Evaluate(int segments) implements Serializable {
         public Evaluate {
@@ -99,7 +70,7 @@ public record RunConfig(Algorithm algorithm, long seed, String dataset, String r
 
     /**
      * Online adaptation + MPC (survey IV-A, algorithm 2 and eq. 16): the planner, the online
-     * adapter ({@code adapter} is resolved: none, finetune or gradient) with its k, alpha and M,
+     * adapter ({@code adapter} is resolved: one of the algorithm's adapters) with its k, alpha and M,
      * and the episodes of {@code evaluate --control}. {@code changeStep} null means half the
      * episode, -1 no change; {@code episodeLength} 0 the family's default; {@code tasks} 0 all.
      */
@@ -181,16 +152,24 @@ public record RunConfig(Algorithm algorithm, long seed, String dataset, String r
         }
         JsonNode a = t.path("adapt");
         JsonNode tr = t.path("train");
-        JsonNode r = t.path("reptile");
-        Algorithm algorithm = Algorithm.parse(text("algorithm", t.path("algorithm")));
+        MetaAlgorithm registered = Algorithms.byName(text("algorithm", t.path("algorithm")));
         InnerLoop inner = new InnerLoop(intValue("adapt.past", a.path("past")), intValue("adapt.future", a.path("future")),
                 intValue("adapt.steps", a.path("steps")), doubleValue("adapt.lr", a.path("lr")),
                 Loss.parse("adapt.loss", text("adapt.loss", a.path("loss"))));
-        if (algorithm == Algorithm.REPTILE && inner.loss() == Loss.MSE) {
-            // Reptile has no outer loss: its inner steps alone train the model, the variance too.
-            throw new IllegalArgumentException("adapt.loss=mse needs algorithm maml (reptile trains the variance only"
-                    + " through its inner loss, so it adapts on the nll); got algorithm reptile");
-        }
+        Train train = new Train(intValue("train.iterations", tr.path("iterations")),
+                intValue("train.meta_batch", tr.path("meta_batch")),
+                intValue("train.segments", tr.path("segments")),
+                doubleValue("train.lr", tr.path("lr")),
+                boolValue("train.second_order", tr.path("second_order")),
+                intValue("train.checkpoint_every", tr.path("checkpoint_every")),
+                intValue("train.partitions", tr.path("partitions")),
+                intValue("train.rounds", tr.path("rounds")));
+        JsonNode ft = t.path("control").path("finetune");
+        AdapterSettings finetune = prefixed("control.finetune.", "adapter.", () -> new AdapterSettings(
+                intValue("control.finetune.steps", ft.path("steps")), doubleValue("control.finetune.lr", ft.path("lr")),
+                inner.past(), Loss.NLL));
+        CommonSettings common = new CommonSettings(inner, train.segments(), train.lr(), train.secondOrder(), finetune);
+        Algorithm algorithm = registered.bind(ConfigLoader.section(t, registered), common);
         JsonNode co = t.path("collect");
         return new RunConfig(
                 algorithm,
@@ -199,61 +178,45 @@ public record RunConfig(Algorithm algorithm, long seed, String dataset, String r
                 text("run_dir", t.path("run_dir")),
                 new Model(hidden, Activation.parse(text("model.activation", m.path("activation")))),
                 inner,
-                new Train(intValue("train.iterations", tr.path("iterations")),
-                        intValue("train.meta_batch", tr.path("meta_batch")),
-                        intValue("train.segments", tr.path("segments")),
-                        doubleValue("train.lr", tr.path("lr")),
-                        boolValue("train.second_order", tr.path("second_order")),
-                        intValue("train.checkpoint_every", tr.path("checkpoint_every")),
-                        intValue("train.partitions", tr.path("partitions")),
-                        intValue("train.rounds", tr.path("rounds"))),
-                new Reptile(intValue("reptile.steps", r.path("steps")), doubleValue("reptile.lr", r.path("lr")),
-                        doubleValue("reptile.epsilon", r.path("epsilon"))),
+                train,
                 new Evaluate(intValue("evaluate.segments", t.path("evaluate").path("segments"))),
-                control(t.path("control"), algorithm, inner),
+                control(t.path("control"), algorithm),
                 new Collect(intValue("collect.episodes", co.path("episodes")), intValue("collect.tasks", co.path("tasks"))),
                 t.deepCopy());
     }
 
-    private static Control control(JsonNode c, Algorithm algorithm, InnerLoop inner) {
+    /** The architecture of this run's model for a dataset of these dimensions (the algorithm decides the context width). */
+    public MlpSpec modelSpec(int observationDim, int actionDim) {
+        return new MlpSpec(observationDim, actionDim, algorithm.contextDim(), model.hidden(), model.activation());
+    }
+
+    private static Control control(JsonNode c, Algorithm algorithm) {
         JsonNode p = c.path("planner");
-        PlannerSettings planner;
-        try {
-            planner = new PlannerSettings(PlannerSettings.Type.parse(text("control.planner.type", p.path("type"))),
-                    intValue("control.planner.horizon", p.path("horizon")),
-                    intValue("control.planner.candidates", p.path("candidates")),
-                    intValue("control.planner.iterations", p.path("iterations")),
-                    intValue("control.planner.elites", p.path("elites")),
-                    doubleValue("control.planner.temperature", p.path("temperature")),
-                    doubleValue("control.planner.noise_std", p.path("noise_std")), 0L);
-        } catch (IllegalArgumentException e) {
-            String m = e.getMessage();
-            throw new IllegalArgumentException(m.startsWith("control.") ? m : m.replace("planner.", "control.planner."), e);
-        }
+        PlannerSettings planner = prefixed("control.planner.", "planner.", () -> new PlannerSettings(
+                PlannerSettings.Type.parse(text("control.planner.type", p.path("type"))),
+                intValue("control.planner.horizon", p.path("horizon")),
+                intValue("control.planner.candidates", p.path("candidates")),
+                intValue("control.planner.iterations", p.path("iterations")),
+                intValue("control.planner.elites", p.path("elites")),
+                doubleValue("control.planner.temperature", p.path("temperature")),
+                doubleValue("control.planner.noise_std", p.path("noise_std")), 0L));
         JsonNode ad = c.path("adapter");
         String adapter;
         if (ad.path("type").isNull()) {
-            adapter = OnlineAdapter.forAlgorithm(algorithm.label());
+            adapter = algorithm.defaultOnlineAdapter();
         } else {
             adapter = text("control.adapter.type", ad.path("type"));
-            if (!OnlineAdapter.names().contains(adapter)) {
-                throw new IllegalArgumentException("control.adapter.type must be one of " + String.join(", ",
-                        OnlineAdapter.names()) + " (or null: the algorithm's); got '" + adapter + "'");
+            if (!algorithm.onlineAdapters().contains(adapter)) {
+                throw new IllegalArgumentException("control.adapter.type '" + adapter + "' does not fit algorithm "
+                        + algorithm.name() + " (its adapters: " + String.join(", ", algorithm.onlineAdapters())
+                        + "; or null: " + algorithm.defaultOnlineAdapter() + ")");
             }
         }
-        AdapterSettings settings;
-        try {
-            settings = new AdapterSettings(
-                    ad.path("steps").isNull() ? inner.steps() : intValue("control.adapter.steps", ad.path("steps")),
-                    ad.path("lr").isNull() ? inner.lr() : doubleValue("control.adapter.lr", ad.path("lr")),
-                    ad.path("window").isNull() ? inner.past() : intValue("control.adapter.window", ad.path("window")),
-                    // GrBAL adapts on the loss it was meta-trained to adapt with; dynamic
-                    // evaluation keeps training on the NLL the pooled model was trained on.
-                    adapter.equals(GradientAdapter.NAME) ? inner.loss() : Loss.NLL);
-        } catch (IllegalArgumentException e) {
-            String m = e.getMessage();
-            throw new IllegalArgumentException(m.startsWith("control.") ? m : m.replace("adapter.", "control.adapter."), e);
-        }
+        AdapterSettings defaults = algorithm.adapterDefaults(adapter);
+        AdapterSettings settings = prefixed("control.adapter.", "adapter.", () -> defaults.with(
+                ad.path("steps").isNull() ? null : intValue("control.adapter.steps", ad.path("steps")),
+                ad.path("lr").isNull() ? null : doubleValue("control.adapter.lr", ad.path("lr")),
+                ad.path("window").isNull() ? null : intValue("control.adapter.window", ad.path("window"))));
         JsonNode cs = c.path("change_step");
         return new Control(planner, adapter, settings, intValue("control.episodes", c.path("episodes")),
                 intValue("control.episode_length", c.path("episode_length")),
@@ -261,7 +224,17 @@ public record RunConfig(Algorithm algorithm, long seed, String dataset, String r
                 intValue("control.tasks", c.path("tasks")));
     }
 
-    private static String text(String key, JsonNode n) {
+    /** Runs {@code build}; a message naming {@code bare} (e.g. {@code adapter.steps}) is given the key's full prefix. */
+    private static <T> T prefixed(String full, String bare, java.util.function.Supplier<T> build) {
+        try {
+            return build.get();
+        } catch (IllegalArgumentException e) {
+            String m = e.getMessage();
+            throw new IllegalArgumentException(m.startsWith("control.") ? m : m.replace(bare, full), e);
+        }
+    }
+
+    static String text(String key, JsonNode n) {
         if (!n.isTextual()) {
             throw new IllegalArgumentException(key + " must be a string; got " + n);
         }

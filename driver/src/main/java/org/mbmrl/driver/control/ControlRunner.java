@@ -9,6 +9,7 @@ import org.mbmrl.datasets.TaskTransitions;
 import org.mbmrl.datasets.family.TaskFamilies;
 import org.mbmrl.datasets.family.TaskFamily;
 import org.mbmrl.driver.train.TaskStep;
+import org.mbmrl.workers.algorithms.Algorithm;
 import org.mbmrl.workers.control.AdapterSettings;
 import org.mbmrl.workers.control.ControlEpisode;
 import org.mbmrl.workers.control.ModelDynamics;
@@ -16,7 +17,7 @@ import org.mbmrl.workers.control.OnlineAdapter;
 import org.mbmrl.workers.control.PlannerSettings;
 import org.mbmrl.workers.control.RecentTransitions;
 import org.mbmrl.workers.control.TrueDynamics;
-import org.mbmrl.workers.model.GaussianMlp;
+import org.mbmrl.workers.model.DynamicsModel;
 import org.mbmrl.workers.model.MlpSpec;
 import org.mbmrl.workers.model.Normalizer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -37,6 +38,7 @@ public final class ControlRunner implements Serializable {
     public static final long STREAM_CONTROL = 0x63746c72L;
     public static final long STREAM_PLAN = 0x706c616eL;
     public static final long STREAM_COLLECT = 0x636f6c6cL;
+    public static final long STREAM_ADAPT = 0x61647074L;
 
     /** The {@code method} label of the true-dynamics reference, and its algorithm / adapter labels. */
     public static final String TRUE_DYNAMICS = "true-dynamics";
@@ -46,18 +48,21 @@ public final class ControlRunner implements Serializable {
     private final MlpSpec spec;
     private final Normalizer norm;
     private final Broadcast<float[]> theta;
-    private final String algorithm;
+    private final Broadcast<TaskStateShare> taskState;
+    private final Algorithm algorithm;
     private final String adapter;
     private final AdapterSettings adapterSettings;
     private final PlannerSettings planner;
     private final long seed;
 
-    public ControlRunner(String family, MlpSpec spec, Normalizer norm, Broadcast<float[]> theta, String algorithm,
-            String adapter, AdapterSettings adapterSettings, PlannerSettings planner, long seed) {
+    public ControlRunner(String family, MlpSpec spec, Normalizer norm, Broadcast<float[]> theta,
+            Broadcast<TaskStateShare> taskState, Algorithm algorithm, String adapter, AdapterSettings adapterSettings,
+            PlannerSettings planner, long seed) {
         this.family = family;
         this.spec = spec;
         this.norm = norm;
         this.theta = theta;
+        this.taskState = taskState;
         this.algorithm = algorithm;
         this.adapter = adapter;
         this.adapterSettings = adapterSettings;
@@ -68,6 +73,7 @@ public final class ControlRunner implements Serializable {
     /** Driver side, after the last job: frees theta's broadcast. */
     public void release() {
         theta.destroy();
+        taskState.destroy();
     }
 
     /** The run's method label, e.g. {@code maml+gradient}. */
@@ -136,13 +142,16 @@ public final class ControlRunner implements Serializable {
         return java.util.Arrays.copyOfRange(a, row * width, (row + 1) * width);
     }
 
+    /** An episode runner on the model: the algorithm's adapter (its noise seeded by the planner's seed) and planner. */
     private ControlEpisode onModel(TaskFamily f, long plannerSeed) {
-        GaussianMlp model = new GaussianMlp(spec, DataType.FLOAT);
+        DynamicsModel model = spec.create(DataType.FLOAT);
         float[] t = theta.value();
         INDArray thetaStar = Nd4j.create(t, new long[] {1, t.length}, DataType.FLOAT);
-        return ControlEpisode.onModel(f, new ModelDynamics(model, thetaStar, norm, f),
-                OnlineAdapter.create(adapter, model, thetaStar, adapterSettings),
-                new RecentTransitions(adapterSettings.window(), norm, DataType.FLOAT), planner.withSeed(plannerSeed));
+        OnlineAdapter online = algorithm.onlineAdapter(adapter, model, thetaStar, taskState.value().table(), adapterSettings,
+                Seeds.derive(plannerSeed, STREAM_ADAPT));
+        return ControlEpisode.onModel(f, new ModelDynamics(model, online.adapt(null), norm, f), online,
+                new RecentTransitions(adapterSettings.window(), norm, model.contextDim(), DataType.FLOAT),
+                planner.withSeed(plannerSeed));
     }
 
     private ControlEpisode onTrueDynamics(TaskFamily f, double[] params, long plannerSeed) {
@@ -153,9 +162,9 @@ public final class ControlRunner implements Serializable {
         EpisodeOutcome o = new EpisodeOutcome();
         o.taskId = job.taskId;
         o.split = job.split;
-        o.algorithm = oracle ? TRUE_DYNAMICS : algorithm;
+        o.algorithm = oracle ? TRUE_DYNAMICS : algorithm.name();
         o.adapter = oracle ? ORACLE : adapter;
-        o.method = oracle ? TRUE_DYNAMICS : method(algorithm, adapter);
+        o.method = oracle ? TRUE_DYNAMICS : method(algorithm.name(), adapter);
         o.changed = changed;
         o.changeStep = r.changeStep();
         o.episode = episode;

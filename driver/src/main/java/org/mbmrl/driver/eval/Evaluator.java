@@ -13,18 +13,20 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.mbmrl.datasets.Seeds;
 import org.mbmrl.datasets.Split;
-import org.mbmrl.driver.UserError;
-import org.mbmrl.driver.checkpoint.Checkpoint;
-import org.mbmrl.driver.checkpoint.CheckpointManifest;
-import org.mbmrl.driver.checkpoint.CheckpointStore;
-import org.mbmrl.driver.checkpoint.Files;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.mbmrl.driver.checkpoint.TrainedRun;
 import org.mbmrl.driver.config.RunConfig;
+import org.mbmrl.driver.control.TaskStateShare;
 import org.mbmrl.driver.data.DatasetReader;
 import org.mbmrl.driver.train.TaskStep;
+import org.mbmrl.workers.algorithms.Algorithm;
+import org.mbmrl.workers.control.AdapterSettings;
+import org.mbmrl.workers.control.OnlineAdapter;
 import org.mbmrl.workers.learn.AdaptationEvaluator;
 import org.mbmrl.workers.learn.InnerLoop;
 import org.mbmrl.workers.learn.TaskEvaluation;
-import org.mbmrl.workers.model.GaussianMlp;
+import org.mbmrl.workers.model.DynamicsModel;
 import org.mbmrl.workers.model.MlpSpec;
 import org.mbmrl.workers.model.Normalizer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -33,8 +35,9 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * {@code mbmrl evaluate}: meta-test of a checkpoint on the held-out tasks of a split, run on
  * the executors. For each task and each of its seeded segments: the NLL and MSE of the K
- * future transitions under theta, and under phi = theta adapted by the run's inner loop on
- * the M past transitions. Results go to {@code RUN/eval/split=S/iteration=N/} (Parquet).
+ * future transitions before adaptation, and after the algorithm's meta-test adapter saw the M
+ * past transitions (GrBAL's inner loop for maml, reptile and pooled; FAMLE's eq. 17 + 18; VI's
+ * eq. 23). Results go to {@code RUN/eval/split=S/iteration=N/} (Parquet).
  */
 public final class Evaluator {
     public static final StructType SCHEMA = new StructType()
@@ -51,57 +54,55 @@ public final class Evaluator {
     /** Evaluates checkpoint {@code checkpointName} (null: the newest) of the run in {@code runLocation}. */
     public static AdaptationReport evaluate(SparkSession spark, String runLocation, Split split, String checkpointName,
             PrintStream out) {
-        Path runDir = Files.path(runLocation);
-        CheckpointStore store = new CheckpointStore(runDir, spark.sparkContext().hadoopConfiguration());
-        try {
-            if (!Files.fs(runDir, spark.sparkContext().hadoopConfiguration()).exists(runDir)) {
-                throw new UserError("run directory does not exist: " + runLocation);
-            }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        String name = checkpointName != null ? checkpointName : store.latestName();
-        if (name == null) {
-            throw new UserError("run " + runLocation + " has no checkpoint to evaluate");
-        }
-        Checkpoint ckpt = store.read(name);
-        RunConfig config = CheckpointManifest.config(ckpt.manifest(), name + "/manifest.json");
-        MlpSpec spec = CheckpointManifest.spec(ckpt.manifest());
-        Normalizer norm = CheckpointManifest.normalizer(ckpt.manifest());
+        TrainedRun run = TrainedRun.open(spark.sparkContext().hadoopConfiguration(), runLocation, checkpointName, null,
+                List.of());
+        Path runDir = run.runDir;
+        RunConfig config = run.config;
+        Algorithm algorithm = config.algorithm();
+        MlpSpec spec = run.spec;
+        Normalizer norm = run.normalizer;
         InnerLoop inner = config.adapt();
         int segments = config.evaluate().segments();
         long seed = config.seed();
-        float[] theta = ckpt.array("theta").toFloatVector();
+        float[] theta = run.theta;
+        String adapterName = algorithm.metaTestAdapter();
+        AdapterSettings settings = algorithm.adapterDefaults(adapterName).with(null, null, inner.past());
 
-        DatasetReader data = DatasetReader.open(spark, CheckpointManifest.datasetUri(ckpt.manifest()));
+        DatasetReader data = DatasetReader.open(spark, run.datasetUri());
         DatasetReader.LoadedSplit tasks = data.load(split, inner.segmentLength(), config.train().partitions());
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Broadcast<TaskStateShare> state = jsc.broadcast(TaskStateShare.of(run.taskState));
         List<double[]> rows;
         try {
             rows = new ArrayList<>(tasks.tasks().map(t -> {
                 TaskStep.configureThreads();
-                GaussianMlp model = new GaussianMlp(spec, DataType.FLOAT);
-                TaskEvaluation e = new AdaptationEvaluator(model, norm, inner, segments).evaluate(
-                        Nd4j.create(theta, new long[] {1, theta.length}, DataType.FLOAT), t,
-                        Seeds.derive(seed, Seeds.STREAM_EVAL, t.taskId()));
+                DynamicsModel model = spec.create(DataType.FLOAT);
+                long taskSeed = Seeds.derive(seed, Seeds.STREAM_EVAL, t.taskId());
+                OnlineAdapter adapter = algorithm.onlineAdapter(adapterName, model,
+                        Nd4j.create(theta, new long[] {1, theta.length}, DataType.FLOAT), state.value().table(), settings,
+                        taskSeed);
+                TaskEvaluation e = new AdaptationEvaluator(model, norm, adapter, inner.past(), inner.future(), segments)
+                        .evaluate(t, taskSeed);
                 return new double[] {e.taskId(), e.segments(), e.nllBefore(), e.nllAfter(), e.mseBefore(), e.mseAfter()};
             }).collect());
         } finally {
             tasks.release();
+            state.destroy();
         }
         rows.sort(Comparator.comparingDouble(r -> r[0]));
         List<TaskEvaluation> evaluations = new ArrayList<>();
         List<Row> table = new ArrayList<>();
-        String algorithm = config.algorithm().label();
+        String label = algorithm.name();
         for (double[] r : rows) {
             TaskEvaluation e = new TaskEvaluation((long) r[0], (int) r[1], r[2], r[3], r[4], r[5]);
             evaluations.add(e);
-            table.add(RowFactory.create(e.taskId(), algorithm, e.segments(), e.nllBefore(), e.nllAfter(), e.mseBefore(),
+            table.add(RowFactory.create(e.taskId(), label, e.segments(), e.nllBefore(), e.nllAfter(), e.mseBefore(),
                     e.mseAfter()));
         }
         String dir = new Path(new Path(new Path(runDir, "eval"), "split=" + split.label()),
-                "iteration=" + ckpt.iteration()).toString();
+                "iteration=" + run.iteration()).toString();
         spark.createDataFrame(table, SCHEMA).coalesce(1).write().mode(SaveMode.Overwrite).parquet(dir);
-        AdaptationReport report = new AdaptationReport(algorithm, split.label(), ckpt.iteration(), evaluations);
+        AdaptationReport report = new AdaptationReport(label, split.label(), run.iteration(), evaluations);
         out.print(report.table(20));
         out.println("wrote " + dir);
         return report;

@@ -33,7 +33,9 @@ import org.mbmrl.driver.checkpoint.RunLock;
 import org.mbmrl.driver.config.ConfigLoader;
 import org.mbmrl.driver.config.RunConfig;
 import org.mbmrl.driver.data.DatasetReader;
-import org.mbmrl.workers.model.GaussianMlp;
+import org.mbmrl.workers.algorithms.Algorithm;
+import org.mbmrl.workers.algorithms.OuterOptimizer;
+import org.mbmrl.workers.algorithms.TaskStateTable;
 import org.mbmrl.workers.model.MlpSpec;
 import org.mbmrl.workers.model.Normalizer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -46,7 +48,9 @@ import scala.Tuple2;
  * Each iteration the driver samples a meta-batch of task ids, broadcasts theta, the
  * executors compute each sampled task's contribution where its data is cached, a
  * {@code treeAggregate} sums them exactly (order-independent, see {@link ExactSum}), and the
- * driver applies the outer update (Adam for maml and pooled, Reptile interpolation).
+ * driver applies the outer update (the algorithm's: Adam, or Reptile's interpolation) and
+ * stores each sampled task's new per-task state row (FAMLE's embedding, VI's q(z_i)) in task-id
+ * order.
  * Metrics go to Parquet and the console; checkpoints are written every
  * {@code train.checkpoint_every} iterations and at the end, and {@code --resume} continues
  * from the newest intact one bit for bit (a corrupt newest checkpoint is set aside and the
@@ -127,7 +131,9 @@ public final class MetaTrainer {
             if (mode.moreIterations() > 0) {
                 config = config.withTrainIterations(from.iteration() + mode.moreIterations());
             }
-            String diff = ConfigLoader.firstDifference(from.manifest().path("config"), config.tree(), "", RESUMABLE_KEYS);
+            // Compared with the saved config completed by today's defaults (keys added since it was saved).
+            String diff = ConfigLoader.firstDifference(CheckpointManifest.config(from.manifest(), latest).tree(),
+                    config.tree(), "", RESUMABLE_KEYS);
             if (diff != null) {
                 throw new UserError("--resume: the config differs from checkpoint " + latest + " at " + diff
                         + " (checkpoint vs now); only " + RESUMABLE_KEYS + " may change");
@@ -162,20 +168,24 @@ public final class MetaTrainer {
             throw e;
         }
         try {
-            // 3. Model, normalizer, theta and optimizer: fresh, or exactly as checkpointed.
+            // 3. Model, normalizer, theta, optimizer and per-task state: fresh, or exactly as checkpointed.
+            Algorithm algorithm = config.algorithm();
             Normalizer norm = from != null ? CheckpointManifest.normalizer(from.manifest()) : fitNormalizer(train.tasks());
-            MlpSpec spec = new MlpSpec(data.manifest().observationDim(), data.manifest().actionDim(), 0,
-                    config.model().hidden(), config.model().activation());
+            MlpSpec spec = config.modelSpec(data.manifest().observationDim(), data.manifest().actionDim());
             long initSeed = Seeds.derive(config.seed(), Seeds.STREAM_INIT);
             float[] theta = from != null ? from.array("theta").toFloatVector()
-                    : new GaussianMlp(spec, DataType.FLOAT).initialParameters(initSeed).toFloatVector();
+                    : spec.create(DataType.FLOAT).initialParameters(initSeed).toFloatVector();
             if (theta.length != spec.parameterCount()) {
                 throw new UserError("checkpoint " + latest + " has " + theta.length + " parameters; the config's model has "
                         + spec.parameterCount());
             }
-            OuterOptimizer optimizer = config.algorithm() == RunConfig.Algorithm.REPTILE
-                    ? new ReptileStep(config.reptile().epsilon())
-                    : new Adam(config.train().lr(), theta.length);
+            TaskStateTable state = from != null ? CheckpointManifest.taskState(from, algorithm.taskStateWidth())
+                    : initialTaskState(algorithm, train.taskIds(), Seeds.derive(config.seed(), Seeds.STREAM_TASK_STATE));
+            if (!java.util.Arrays.equals(state.taskIds(), sortedIds(train.taskIds())) && state.width() > 0) {
+                throw new UserError("checkpoint " + latest + ": its task state covers " + state.size() + " training tasks, not"
+                        + " the " + train.taskIds().length + " train tasks of " + datasetLocation);
+            }
+            OuterOptimizer optimizer = algorithm.outerOptimizer(theta.length);
             if (from != null) {
                 optimizer.restore(from.arrays(), from.manifest().path("optimizer").path("steps").asLong());
                 setAside(fs, store, corrupt, out);
@@ -190,11 +200,13 @@ public final class MetaTrainer {
             int total = stage == null ? config.train().iterations() : stage.until();
             int start = from == null ? 0 : from.iteration();
             String lastCheckpoint = from == null ? null : from.name();
+            List<String> metricNames = algorithm.metricNames();
+            String label = algorithm.name();
             List<Row> metrics = new ArrayList<>();
-            out.printf("[%s] %straining %d -> %d iterations on %d tasks (meta-batch %d, %d parameters) in %s%n",
-                    config.algorithm().label(), stage == null ? "" : "round " + round + " of " + config.train().rounds()
-                            + " (" + datasetLocation + "): ", start, total, train.taskIds().length,
-                    config.train().metaBatch(), theta.length, config.runDir());
+            out.printf("[%s] %straining %d -> %d iterations on %d tasks (meta-batch %d, %d parameters%s) in %s%n", label,
+                    stage == null ? "" : "round " + round + " of " + config.train().rounds() + " (" + datasetLocation + "): ",
+                    start, total, train.taskIds().length, config.train().metaBatch(), theta.length,
+                    state.width() == 0 ? "" : ", " + state.width() + " state numbers per task", config.runDir());
             long renewed = System.currentTimeMillis();
             long begun = System.nanoTime();
             for (int it = start + 1; it <= total; it++) {
@@ -205,21 +217,29 @@ public final class MetaTrainer {
                 long t0 = System.nanoTime();
                 long[] batch = sampler.batch(it);
                 Broadcast<float[]> shared = jsc.broadcast(theta);
-                ExactSum sum = aggregate(train.tasks(), batch, shared, step, it);
+                IterationSum result = aggregate(train.tasks(), batch, state.rowsOf(batch), state.width(), shared, step, it);
                 shared.destroy();
-                if (sum.count() != batch.length) {
-                    throw new IllegalStateException("iteration " + it + ": " + sum.count() + " contributions for "
-                            + batch.length + " sampled tasks");
+                ExactSum sum = result.sum();
+                if (sum.count() != batch.length || (state.width() > 0 && result.rows().size() != batch.length)) {
+                    throw new IllegalStateException("iteration " + it + ": " + sum.count() + " contributions and "
+                            + result.rows().size() + " state rows for " + batch.length + " sampled tasks");
                 }
                 double[] mean = sum.mean();
                 optimizer.apply(theta, mean);
-                double pre = mean[theta.length];
-                double post = mean[theta.length + 1];
+                result.rows().forEach(state::set); // task-id order
+                double[] named = java.util.Arrays.copyOfRange(mean, theta.length, mean.length);
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                metrics.add(RowFactory.create(it, config.algorithm().label(), pre, post, batch.length, seconds,
-                        batch.length / seconds));
-                out.printf("[%s] iter %d/%d  loss pre %.4f  post %.4f  %.1f tasks/s  %.2f s%n", config.algorithm().label(),
-                        it, total, pre, post, batch.length / seconds, seconds);
+                java.util.Map<String, Double> byName = new java.util.LinkedHashMap<>();
+                StringBuilder line = new StringBuilder();
+                for (int k = 0; k < named.length; k++) {
+                    byName.put(metricNames.get(k), named[k]);
+                    line.append(String.format(java.util.Locale.ROOT, "  %s %.4f",
+                            metricNames.get(k).replace("_loss", ""), named[k]));
+                }
+                metrics.add(RowFactory.create(it, label, named[0], named[1], batch.length, seconds, batch.length / seconds,
+                        byName));
+                out.printf("[%s] iter %d/%d %s  %.1f tasks/s  %.2f s%n", label, it, total,
+                        line.toString().replace("  pre ", " loss pre "), batch.length / seconds, seconds);
                 boolean outOfTime = false;
                 if (mode.timeBudget() != null && it < total) {
                     long elapsed = System.nanoTime() - begun;
@@ -231,14 +251,15 @@ public final class MetaTrainer {
                     metrics.clear();
                     Map<String, INDArray> arrays = new HashMap<>(optimizer.state());
                     arrays.put("theta", Nd4j.create(theta, new long[] {theta.length}, DataType.FLOAT));
-                    Path written = store.write(it, CheckpointManifest.build(config, spec, norm, optimizer, initSeed,
+                    arrays.putAll(CheckpointManifest.taskStateArrays(state));
+                    Path written = store.write(it, CheckpointManifest.build(config, spec, norm, optimizer, state, initSeed,
                             data.uri(), data.fingerprint(), round), arrays);
                     lastCheckpoint = written.getName();
-                    out.printf("[%s] checkpoint %s%n", config.algorithm().label(), written);
+                    out.printf("[%s] checkpoint %s%n", label, written);
                 }
                 if (outOfTime) {
-                    out.printf("[%s] time budget %s reached after iteration %d of %d; continue with --continue%n",
-                            config.algorithm().label(), mode.timeBudget(), it, total);
+                    out.printf("[%s] time budget %s reached after iteration %d of %d; continue with --continue%n", label,
+                            mode.timeBudget(), it, total);
                     return new Result(config.runDir(), it, theta, lastCheckpoint);
                 }
             }
@@ -247,6 +268,23 @@ public final class MetaTrainer {
             lock.close();
             train.release();
         }
+    }
+
+    /** Each training task's first state row, from {@code seed}. */
+    static TaskStateTable initialTaskState(Algorithm algorithm, long[] taskIds, long seed) {
+        TaskStateTable state = new TaskStateTable(taskIds, algorithm.taskStateWidth());
+        if (state.width() > 0) {
+            for (long id : state.taskIds()) {
+                state.set(id, algorithm.initialTaskState(id, seed));
+            }
+        }
+        return state;
+    }
+
+    private static long[] sortedIds(long[] ids) {
+        long[] s = ids.clone();
+        java.util.Arrays.sort(s);
+        return s;
     }
 
     /**
@@ -280,15 +318,20 @@ public final class MetaTrainer {
     }
 
     /**
-     * The exact sum of the sampled tasks' contributions, computed on the executors where
-     * the tasks are cached.
+     * The exact sum of the sampled tasks' contributions and their new state rows, computed on the
+     * executors where the tasks are cached; {@code rows} holds the sampled tasks' current rows
+     * ({@code width} numbers each, in {@code batch} order) and travels in the job's closure.
      */
-    public static ExactSum aggregate(JavaRDD<TaskTransitions> tasks, long[] batch, Broadcast<float[]> theta, TaskStep step,
-            int iteration) {
+    public static IterationSum aggregate(JavaRDD<TaskTransitions> tasks, long[] batch, float[] rows, int width,
+            Broadcast<float[]> theta, TaskStep step, int iteration) {
         return tasks.filter(t -> Arrays.binarySearch(batch, t.taskId()) >= 0)
-                .treeAggregate(new ExactSum(),
-                        (acc, t) -> step.contribute(acc, theta.value(), t, iteration),
-                        ExactSum::merge, 2);
+                .treeAggregate(new IterationSum(),
+                        (acc, t) -> {
+                            int k = Arrays.binarySearch(batch, t.taskId());
+                            float[] row = Arrays.copyOfRange(rows, k * width, (k + 1) * width);
+                            return step.contribute(acc, theta.value(), row, t, iteration);
+                        },
+                        IterationSum::merge, 2);
     }
 
     /**
@@ -369,7 +412,7 @@ public final class MetaTrainer {
         }
     }
 
-    /** Metrics table columns. */
+    /** Metrics table columns: pre/post loss for every algorithm, and all of the algorithm's named metrics. */
     public static final StructType METRICS_SCHEMA = new StructType()
             .add("iteration", DataTypes.IntegerType, false)
             .add("algorithm", DataTypes.StringType, false)
@@ -377,7 +420,8 @@ public final class MetaTrainer {
             .add("post_loss", DataTypes.DoubleType, false)
             .add("tasks", DataTypes.IntegerType, false)
             .add("wall_seconds", DataTypes.DoubleType, false)
-            .add("tasks_per_second", DataTypes.DoubleType, false);
+            .add("tasks_per_second", DataTypes.DoubleType, false)
+            .add("metrics", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType, false), false);
 
     /** Writes the iterations since the last checkpoint as {@code metrics/upto=NNNNNN/} (replaced on a re-run). */
     private static void writeMetrics(SparkSession spark, Path runDir, int upTo, List<Row> rows) {

@@ -26,7 +26,7 @@ class ConfigLoaderTest {
     void defaultsAndOverrides() {
         RunConfig c = ConfigLoader.load(null, List.of("dataset=d", "run_dir=r", "train.lr=0.01", "model.hidden=[8, 4]",
                 "algorithm=reptile", "train.second_order=true"));
-        assertEquals(RunConfig.Algorithm.REPTILE, c.algorithm());
+        assertEquals("reptile", c.algorithm().name());
         assertEquals(0.01, c.train().lr());
         assertEquals(List.of(8, 4), c.model().hidden());
         assertTrue(c.train().secondOrder());
@@ -51,7 +51,7 @@ class ConfigLoaderTest {
         assertTrue(failure(List.of("adapt.past=0")).getMessage().contains("adapt.past (M) must be >= 1; got 0"));
         assertTrue(failure(List.of("train.iterations=abc")).getMessage().contains("train.iterations must be an integer"));
         assertTrue(failure(List.of("model.activation=sigmoid")).getMessage().contains("'sigmoid'"));
-        assertTrue(failure(List.of("reptile.epsilon=2")).getMessage().contains("reptile.epsilon must be in (0, 1]"));
+        assertTrue(failure(List.of("algorithm=reptile", "reptile.epsilon=2")).getMessage().contains("reptile.epsilon must be in (0, 1]"));
         Path f = dir.resolve("bad.yaml");
         Files.writeString(f, "dataset: d\nrun_dir: r\nmodel:\n  hiden: [3]\n");
         UserError e = assertThrows(UserError.class, () -> ConfigLoader.load(f, List.of()));
@@ -116,7 +116,13 @@ class ConfigLoaderTest {
                 .contains("control.planner.type must be one of random, cem, mppi; got foo"));
         assertTrue(failure(List.of("control.planner.type=3")).getMessage().contains("control.planner.type must be a string"));
         assertTrue(failure(List.of("control.adapter.lr=-1")).getMessage().contains("control.adapter.lr (alpha)"));
-        assertTrue(failure(List.of("control.adapter.type=x")).getMessage().contains("control.adapter.type must be one of"));
+        assertEquals("config: control.adapter.type 'x' does not fit algorithm maml (its adapters: gradient, finetune, none;"
+                + " or null: gradient)", failure(List.of("control.adapter.type=x")).getMessage());
+        assertEquals("config: control.adapter.type 'famle' does not fit algorithm pooled (its adapters: gradient, finetune,"
+                + " none; or null: none)", failure(List.of("algorithm=pooled", "control.adapter.type=famle")).getMessage());
+        assertEquals("config: control.adapter.type 'gradient' does not fit algorithm vi (its adapters: vi, none; or null: vi)",
+                failure(List.of("algorithm=vi", "control.adapter.type=gradient")).getMessage());
+        assertTrue(failure(List.of("control.finetune.lr=-1")).getMessage().contains("control.finetune.lr (alpha)"));
         assertTrue(failure(List.of("control.change_step=-2")).getMessage().contains("control.change_step"));
         assertTrue(failure(List.of("control.episodes=0")).getMessage().contains("control.episodes must be >= 1; got 0"));
         assertTrue(failure(List.of("collect.tasks=-1")).getMessage().contains("collect.tasks must be >= 0"));
@@ -128,5 +134,31 @@ class ConfigLoaderTest {
                 List.of("control."))).getMessage().contains("only keys under control.*"));
         assertEquals(9, ConfigLoader.withOverrides(c, List.of("control.planner.horizon=9"), List.of("control."))
                 .control().planner().horizon());
+    }
+
+    @Test
+    void algorithmSectionsComeFromTheRegistry() {
+        RunConfig famle = ConfigLoader.load(null, List.of("dataset=d", "run_dir=r", "algorithm=famle", "famle.embedding_dim=6"));
+        assertEquals(6, famle.algorithm().contextDim());
+        assertEquals(6, famle.modelSpec(3, 1).contextDim());
+        assertEquals("famle", famle.control().adapter());
+        assertEquals(6, famle.tree().path("famle").path("embedding_dim").asInt());
+        RunConfig vi = ConfigLoader.load(null, List.of("dataset=d", "run_dir=r", "algorithm=vi", "vi.inference_steps=7"));
+        assertEquals("vi", vi.control().adapter());
+        assertEquals(7, vi.control().adapterSettings().steps(), "vi's own inference steps");
+        assertEquals(0, ConfigLoader.load(null, REQUIRED).modelSpec(3, 1).contextDim());
+        // MB+DE's own k and alpha, unless control.adapter.* says otherwise.
+        RunConfig de = ConfigLoader.load(null, List.of("dataset=d", "run_dir=r", "algorithm=pooled",
+                "control.adapter.type=finetune"));
+        assertEquals(de.control().adapterSettings().steps(), de.tree().path("control").path("finetune").path("steps").asInt());
+        assertEquals(de.control().adapterSettings().lr(), de.tree().path("control").path("finetune").path("lr").asDouble());
+        assertEquals("config: famle.embedding_dim must be >= 1; got 0",
+                failure(List.of("algorithm=famle", "famle.embedding_dim=0")).getMessage());
+        assertEquals("config: vi.latent_dim must be >= 1; got 0", failure(List.of("algorithm=vi", "vi.latent_dim=0")).getMessage());
+        assertEquals("config: vi.beta must be a finite number >= 0; got -1.0",
+                failure(List.of("algorithm=vi", "vi.beta=-1")).getMessage());
+        assertEquals("config: famle.embedding_lr must be a finite number >= 0; got -0.1",
+                failure(List.of("algorithm=famle", "famle.embedding_lr=-0.1")).getMessage());
+        assertTrue(failure(List.of("famle.embedding_dimm=3")).getMessage().contains("unknown config key 'famle.embedding_dimm'"));
     }
 }

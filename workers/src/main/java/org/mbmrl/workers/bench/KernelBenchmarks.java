@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import org.mbmrl.workers.NativeThreads;
 import org.mbmrl.workers.learn.InnerLoop;
-import org.mbmrl.workers.learn.MamlLearner;
+import org.mbmrl.workers.algorithms.maml.MamlLearner;
 import org.mbmrl.workers.model.Activation;
 import org.mbmrl.workers.model.Batch;
 import org.mbmrl.workers.model.GaussianMlp;
@@ -218,7 +218,7 @@ public final class KernelBenchmarks {
         INDArray theta = theta0.dup();
         INDArray g = model.zeros();
         return medianSeconds(() -> {
-            model.lossAndGradient(theta, data.x(), data.y(), g);
+            model.lossAndGradient(theta, data.x(), data.y(), Loss.NLL, g, null);
             theta.subi(g.muli(LR));
         }, () -> theta.assign(theta0), plan);
     }

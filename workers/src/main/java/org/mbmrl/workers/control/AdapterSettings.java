@@ -6,9 +6,9 @@ import org.mbmrl.workers.model.Loss;
 /**
  * Settings of an online adapter: {@code steps} (k) gradient steps per control step with
  * rate {@code lr} (alpha) on the {@code loss} of the last {@code window} (M) transitions of the
- * episode: for the gradient adapter the meta-training inner loop's loss, for the finetune
- * adapter the NLL the pooled model was trained on (the run configuration decides, see
- * {@code RunConfig.Control}).
+ * episode. Each algorithm gives its adapters' defaults (GrBAL: the meta-training inner loop;
+ * MB+DE: {@code control.finetune.*} on the NLL); {@code control.adapter.*} overrides k, alpha
+ * and M for one evaluation.
  */
 public record AdapterSettings(int steps, double lr, int window, Loss loss) implements java.io.Serializable {
 
@@ -27,8 +27,14 @@ public record AdapterSettings(int steps, double lr, int window, Loss loss) imple
         }
     }
 
-    /** The meta-training inner loop's k, alpha and M: GrBAL adapts online as it was meta-trained. */
+    /** The meta-training inner loop's k, alpha, M and loss: GrBAL adapts online as it was meta-trained. */
     public static AdapterSettings of(InnerLoop inner) {
         return new AdapterSettings(inner.steps(), inner.lr(), inner.past(), inner.loss());
+    }
+
+    /** These settings with k, alpha and M replaced where the overrides are not null. */
+    public AdapterSettings with(Integer steps, Double lr, Integer window) {
+        return new AdapterSettings(steps == null ? this.steps : steps, lr == null ? this.lr : lr,
+                window == null ? this.window : window, loss);
     }
 }

@@ -5,7 +5,6 @@ import java.util.SplittableRandom;
 import org.mbmrl.datasets.TaskTransitions;
 import org.mbmrl.datasets.family.Simulator;
 import org.mbmrl.datasets.family.TaskFamily;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * One control episode on one task: online model adaptation plus MPC, the meta-test loop of
@@ -131,8 +130,7 @@ public final class ControlEpisode {
             // Adapt (algorithm 2): phi_t from theta* and the last M transitions.
             long t0 = System.nanoTime();
             if (modelDynamics != null) {
-                INDArray phi = adapter.parameters(recent);
-                modelDynamics.setParameters(phi);
+                modelDynamics.setModel(adapter.adapt(recent.size() == 0 ? null : recent.batch()));
             }
             long t1 = System.nanoTime();
 

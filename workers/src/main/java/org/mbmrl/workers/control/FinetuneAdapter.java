@@ -1,26 +1,31 @@
 package org.mbmrl.workers.control;
 
 import org.mbmrl.workers.model.Batch;
-import org.mbmrl.workers.model.GaussianMlp;
+import org.mbmrl.workers.model.DynamicsModel;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * MB+DE, dynamic evaluation (Nagabandi et al. 2018's baseline; DESIGN.md {@code pooled-de}):
- * the model keeps training during the episode. At every control step, k SGD steps of rate
- * alpha on the loss of the last M transitions (the NLL the pooled model was trained on), from
- * the parameters of the previous step (never reset to theta* within an episode, so the updates
- * accumulate); {@link #reset()} starts the next episode from theta*. The parameters are updated
- * in place (one array, one gradient buffer).
+ * MB+DE, dynamic evaluation (Nagabandi et al. 2018's baseline): the model keeps training
+ * during the episode. At every control step, k SGD steps of rate alpha on the loss of the last
+ * M transitions (the NLL the pooled model was trained on), from the parameters of the previous
+ * step (never reset to theta* within an episode, so the updates accumulate); {@link #reset()}
+ * starts the next episode from theta*. Its k and alpha are its own ({@code control.finetune.*}),
+ * not GrBAL's. The parameters are updated in place (one array, one gradient buffer). For models
+ * without a context input.
  */
 public final class FinetuneAdapter implements OnlineAdapter {
     public static final String NAME = "finetune";
-    private final GaussianMlp model;
+    private final DynamicsModel model;
     private final INDArray thetaStar;
     private final AdapterSettings settings;
     private final INDArray current;
     private final INDArray gradient;
 
-    public FinetuneAdapter(GaussianMlp model, INDArray thetaStar, AdapterSettings settings) {
+    public FinetuneAdapter(DynamicsModel model, INDArray thetaStar, AdapterSettings settings) {
+        if (model.contextDim() != 0) {
+            throw new IllegalArgumentException("the finetune adapter takes a model without context input; got context_dim "
+                    + model.contextDim());
+        }
         this.model = model;
         this.thetaStar = thetaStar;
         this.settings = settings;
@@ -39,14 +44,13 @@ public final class FinetuneAdapter implements OnlineAdapter {
     }
 
     @Override
-    public INDArray parameters(RecentTransitions recent) {
-        if (recent.size() > 0) {
-            Batch data = recent.batch();
+    public AdaptedModel adapt(Batch window) {
+        if (window != null) {
             for (int j = 0; j < settings.steps(); j++) {
-                model.lossAndGradient(current, data.x(), data.y(), gradient, settings.loss());
+                model.lossAndGradient(current, window.x(), window.y(), settings.loss(), gradient, null);
                 current.subi(gradient.muli(settings.lr()));
             }
         }
-        return current;
+        return AdaptedModel.of(current);
     }
 }

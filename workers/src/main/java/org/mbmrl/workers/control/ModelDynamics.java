@@ -1,7 +1,7 @@
 package org.mbmrl.workers.control;
 
 import org.mbmrl.datasets.family.TaskFamily;
-import org.mbmrl.workers.model.GaussianMlp;
+import org.mbmrl.workers.model.DynamicsModel;
 import org.mbmrl.workers.model.NdBuffers;
 import org.mbmrl.workers.model.Normalizer;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -10,25 +10,28 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * A learned dynamics model as the planner's dynamics: the planning state is the observation,
  * and one horizon step of {@code n} candidates is one forward pass of {@code n} rows through
- * the Gaussian MLP, {@code s' = s + targetStd * mu(x) + targetMean} with
- * {@code x = ((s - inMean) / inStd, (a - inMean) / inStd)} (the units of
+ * the {@link DynamicsModel}, {@code s' = s + targetStd * mu(x) + targetMean} with x the
+ * normalized (s, a) and the step's context ({@link Normalizer}'s row methods, the units of
  * {@link org.mbmrl.workers.model.Batch#of}). Rollouts use the predicted mean (no sampling).
  * Rewards come from {@link TaskFamily#rewards} on (s, a, s').
  *
- * <p>The parameters can be swapped every control step ({@link #setParameters}: the adapted
- * phi of an online adapter). The input array and the Java-side buffers are allocated once
- * per candidate count and reused; {@link GaussianMlp#predict} itself allocates its two small
- * result arrays per call (n x ds each), never per candidate. Not thread-safe. Models with a
- * context input (FAMLE, VI) are not supported here.
+ * <p>The model can be swapped every control step ({@link #setModel}: the adapted parameters and
+ * context of an online adapter); the context columns of the input rows are written then, once
+ * per control step, not per horizon step. The input array and the Java-side buffers are
+ * allocated once per candidate count and reused; the model's {@code predict} itself allocates
+ * its two small result arrays per call (n x ds each), never per candidate. Not thread-safe.
  */
 public final class ModelDynamics implements BatchDynamics {
-    private final GaussianMlp model;
+    private final DynamicsModel model;
     private final Normalizer norm;
     private final TaskFamily family;
     private final int ds;
     private final int da;
+    private final int dc;
     private final int inputs;
     private INDArray theta;
+    private double[] context;
+    private boolean contextWritten;
 
     private int rows = -1;
     private INDArray x;
@@ -36,14 +39,10 @@ public final class ModelDynamics implements BatchDynamics {
     private double[] mean;
     private double[] next;
 
-    public ModelDynamics(GaussianMlp model, INDArray theta, Normalizer norm, TaskFamily family) {
-        if (model.spec().contextDim() != 0) {
-            throw new IllegalArgumentException("model dynamics for planning take a model without context input; got context_dim="
-                    + model.spec().contextDim());
-        }
-        if (model.spec().observationDim() != family.observationDim() || model.spec().actionDim() != family.actionDim()
+    public ModelDynamics(DynamicsModel model, AdaptedModel start, Normalizer norm, TaskFamily family) {
+        if (model.observationDim() != family.observationDim() || model.actionDim() != family.actionDim()
                 || norm.observationDim() != family.observationDim() || norm.actionDim() != family.actionDim()) {
-            throw new IllegalArgumentException("model (" + model.spec().observationDim() + " obs, " + model.spec().actionDim()
+            throw new IllegalArgumentException("model (" + model.observationDim() + " obs, " + model.actionDim()
                     + " act), normalizer (" + norm.observationDim() + ", " + norm.actionDim() + ") and family "
                     + family.name() + " (" + family.observationDim() + ", " + family.actionDim() + ") disagree on dimensions");
         }
@@ -52,17 +51,24 @@ public final class ModelDynamics implements BatchDynamics {
         this.family = family;
         this.ds = family.observationDim();
         this.da = family.actionDim();
-        this.inputs = ds + da;
-        setParameters(theta);
+        this.dc = model.contextDim();
+        this.inputs = ds + da + dc;
+        setModel(start);
     }
 
-    /** The parameters the next rollouts use (e.g. the adapted phi of this control step); not copied. */
-    public void setParameters(INDArray theta) {
-        if (theta.dataType() != model.dtype() || theta.length() != model.spec().parameterCount()) {
-            throw new IllegalArgumentException("expected " + model.spec().parameterCount() + " " + model.dtype()
-                    + " parameters; got " + theta.length() + " " + theta.dataType());
+    /** The parameters and context the next rollouts use (e.g. the adapted model of this control step); not copied. */
+    public void setModel(AdaptedModel adapted) {
+        INDArray t = adapted.parameters();
+        if (t.dataType() != model.dtype() || t.length() != model.parameterCount()) {
+            throw new IllegalArgumentException("expected " + model.parameterCount() + " " + model.dtype()
+                    + " parameters; got " + t.length() + " " + t.dataType());
         }
-        this.theta = theta;
+        if (adapted.context().length != dc) {
+            throw new IllegalArgumentException("expected a context of " + dc + " numbers; got " + adapted.context().length);
+        }
+        this.theta = t;
+        this.context = adapted.context();
+        this.contextWritten = false;
     }
 
     public INDArray parameters() {
@@ -87,23 +93,19 @@ public final class ModelDynamics implements BatchDynamics {
     @Override
     public void step(int step, double[] states, double[] actions, int n, double[] rewards) {
         ensureRows(n);
-        float[] im = norm.inputMean();
-        float[] is = norm.inputStd();
-        float[] tm = norm.targetMean();
-        float[] ts = norm.targetStd();
+        if (!contextWritten) {
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(context, 0, xs, i * inputs + ds + da, dc);
+            }
+            contextWritten = true;
+        }
         for (int i = 0; i < n; i++) {
-            for (int j = 0; j < ds; j++) {
-                xs[i * inputs + j] = (states[i * ds + j] - im[j]) / is[j];
-            }
-            for (int j = 0; j < da; j++) {
-                xs[i * inputs + ds + j] = (actions[i * da + j] - im[ds + j]) / is[ds + j];
-            }
+            norm.normalizeInput(states, i * ds, actions, i * da, xs, i * inputs);
         }
         NdBuffers.write(xs, x, n * inputs);
         NdBuffers.read(model.predict(theta, x).mean(), mean, n * ds);
-        for (int i = 0; i < n * ds; i++) {
-            int j = i % ds;
-            next[i] = states[i] + mean[i] * ts[j] + tm[j];
+        for (int i = 0; i < n; i++) {
+            norm.nextObservation(states, i * ds, mean, i * ds, next, i * ds);
         }
         family.rewards(step, states, actions, next, n, rewards);
         System.arraycopy(next, 0, states, 0, n * ds);
@@ -121,5 +123,6 @@ public final class ModelDynamics implements BatchDynamics {
         mean = new double[n * ds];
         next = new double[n * ds];
         rows = n;
+        contextWritten = false;
     }
 }

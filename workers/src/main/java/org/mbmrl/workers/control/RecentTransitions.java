@@ -11,8 +11,9 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The last M transitions (s, a, s') of the current episode, a ring buffer, and the
  * normalized {@link Batch} an online adapter trains on. Values are stored as float, as a
- * dataset stores them, and normalized with the same expressions as {@link Batch#of}, so the
- * window's batch equals {@code Batch.of} on the same rows of the recorded episode.
+ * dataset stores them, and normalized by the same {@link Normalizer} row methods as
+ * {@link Batch#of}, so the window's batch equals {@code Batch.of} on the same rows of the
+ * recorded episode. The batch has the model's context columns, zero; the adapter writes them.
  *
  * <p>Once the window is full, {@link #batch()} writes into two arrays allocated once and
  * returns them: the batch is valid until the next call of {@code batch()}. While it fills
@@ -23,6 +24,7 @@ public final class RecentTransitions {
     private final int capacity;
     private final int ds;
     private final int da;
+    private final int dc;
     private final Normalizer norm;
     private final DataType dtype;
     private final float[] obs;
@@ -36,19 +38,24 @@ public final class RecentTransitions {
     private INDArray fullX;
     private INDArray fullY;
 
-    public RecentTransitions(int capacity, Normalizer norm, DataType dtype) {
+    /** A window of {@code capacity} transitions whose batches carry {@code contextDim} context columns. */
+    public RecentTransitions(int capacity, Normalizer norm, int contextDim, DataType dtype) {
         if (capacity < 1) {
             throw new IllegalArgumentException("adapter.window (M) must be >= 1; got " + capacity);
         }
         this.capacity = capacity;
         this.ds = norm.observationDim();
         this.da = norm.actionDim();
+        if (contextDim < 0) {
+            throw new IllegalArgumentException("context width must be >= 0; got " + contextDim);
+        }
+        this.dc = contextDim;
         this.norm = norm;
         this.dtype = dtype;
         this.obs = new float[capacity * ds];
         this.act = new float[capacity * da];
         this.next = new float[capacity * ds];
-        this.xs = new double[capacity * (ds + da)];
+        this.xs = new double[capacity * (ds + da + contextDim)];
         this.ys = new double[capacity * ds];
     }
 
@@ -84,26 +91,20 @@ public final class RecentTransitions {
         size = Math.min(size + 1, capacity);
     }
 
-    /** The held transitions, oldest first, normalized (x = normalized (s, a), y = normalized s' - s). */
+    /** The held transitions, oldest first, normalized (x = normalized (s, a) and zero context, y = normalized s' - s). */
     public Batch batch() {
         if (size == 0) {
             throw new IllegalStateException("no transitions in the window yet");
         }
-        int in = ds + da;
-        float[] im = norm.inputMean();
-        float[] is = norm.inputStd();
-        float[] tm = norm.targetMean();
-        float[] ts = norm.targetStd();
+        int in = ds + da + dc;
         int oldest = size == capacity ? head : 0;
         for (int r = 0; r < size; r++) {
             int i = (oldest + r) % capacity;
-            for (int j = 0; j < ds; j++) {
-                xs[r * in + j] = (obs[i * ds + j] - im[j]) / is[j];
-                ys[r * ds + j] = ((double) next[i * ds + j] - obs[i * ds + j] - tm[j]) / ts[j];
+            norm.normalizeInput(obs, i * ds, act, i * da, xs, r * in);
+            for (int j = ds + da; j < in; j++) {
+                xs[r * in + j] = 0;
             }
-            for (int j = 0; j < da; j++) {
-                xs[r * in + ds + j] = (act[i * da + j] - im[ds + j]) / is[ds + j];
-            }
+            norm.normalizeTarget(obs, i * ds, next, i * ds, ys, r * ds);
         }
         INDArray x;
         INDArray y;

@@ -1,7 +1,7 @@
 package org.mbmrl.workers.learn;
 
 import org.mbmrl.workers.model.Batch;
-import org.mbmrl.workers.model.GaussianMlp;
+import org.mbmrl.workers.model.DynamicsModel;
 import org.mbmrl.workers.model.Loss;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -14,11 +14,11 @@ public final class Adaptation {
      * {@code data}, from {@code theta} (eq. 3 applied k times). Returns a new array;
      * {@code theta} is not changed.
      */
-    public static INDArray adapt(GaussianMlp model, INDArray theta, Batch data, int steps, double lr, Loss loss) {
+    public static INDArray adapt(DynamicsModel model, INDArray theta, Batch data, int steps, double lr, Loss loss) {
         INDArray phi = theta.dup();
         INDArray g = model.zeros();
         for (int j = 0; j < steps; j++) {
-            model.lossAndGradient(phi, data.x(), data.y(), g, loss);
+            model.lossAndGradient(phi, data.x(), data.y(), loss, g, null);
             phi.subi(g.muli(lr));
         }
         return phi;

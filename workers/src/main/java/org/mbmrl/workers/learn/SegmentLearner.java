@@ -1,27 +1,34 @@
 package org.mbmrl.workers.learn;
 
 import org.mbmrl.datasets.TaskTransitions;
+import org.mbmrl.workers.algorithms.TaskLearner;
+import org.mbmrl.workers.algorithms.TaskUpdate;
 import org.mbmrl.workers.model.Batch;
-import org.mbmrl.workers.model.GaussianMlp;
+import org.mbmrl.workers.model.DynamicsModel;
+import org.mbmrl.workers.model.Loss;
 import org.mbmrl.workers.model.Normalizer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The loop all three learners share: draw the task's seeded segments of M + K consecutive
- * transitions, let the algorithm compute each segment's direction and losses, and average
- * them. Subclasses implement only {@link #segment}.
+ * The loop maml, reptile and pooled share (models without context, no per-task state): draw
+ * the task's seeded segments of M + K consecutive transitions, let the algorithm compute each
+ * segment's direction and losses, and average them. Subclasses implement only {@link #segment}.
  */
-abstract class SegmentLearner implements TaskLearner {
-    private static final float[] NO_CONTEXT = new float[0];
+public abstract class SegmentLearner implements TaskLearner {
+    private static final float[] NO_STATE = new float[0];
 
-    protected final GaussianMlp model;
+    protected final DynamicsModel model;
     protected final Normalizer normalizer;
     protected final InnerLoop inner;
     private final int segments;
 
-    SegmentLearner(GaussianMlp model, Normalizer normalizer, InnerLoop inner, int segments) {
+    protected SegmentLearner(DynamicsModel model, Normalizer normalizer, InnerLoop inner, int segments) {
         if (segments < 1) {
             throw new IllegalArgumentException("train.segments must be >= 1; got " + segments);
+        }
+        if (model.contextDim() != 0) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + " takes a model without context input; got"
+                    + " context_dim " + model.contextDim());
         }
         this.model = model;
         this.normalizer = normalizer;
@@ -30,7 +37,7 @@ abstract class SegmentLearner implements TaskLearner {
     }
 
     @Override
-    public final TaskUpdate update(INDArray theta, TaskTransitions task, long seed) {
+    public final TaskUpdate update(INDArray theta, float[] taskState, TaskTransitions task, long seed) {
         int[] starts = Segments.sample(task, inner.segmentLength(), segments, seed);
         INDArray sum = model.zeros();
         INDArray direction = model.zeros();
@@ -43,7 +50,8 @@ abstract class SegmentLearner implements TaskLearner {
             pre += losses[0];
             post += losses[1];
         }
-        return new TaskUpdate(task.taskId(), sum.divi(segments), pre / segments, post / segments, segments);
+        return new TaskUpdate(task.taskId(), sum.divi(segments), NO_STATE, new double[] {pre / segments, post / segments},
+                segments);
     }
 
     /**
@@ -56,12 +64,13 @@ abstract class SegmentLearner implements TaskLearner {
 
     /** Rows {@code from .. from+count-1} of {@code task}, normalized, in the model's type. */
     protected Batch batch(TaskTransitions task, int from, int count) {
-        return Batch.of(task, from, count, normalizer, NO_CONTEXT, model.dtype());
+        return Batch.of(task, from, count, normalizer, 0, model.dtype());
     }
 
     /** NLL of {@code future} under theta and under theta adapted on {@code past} (the meta-test inner loop). */
     protected double[] prePost(INDArray theta, Batch past, Batch future) {
         INDArray phi = Adaptation.adapt(model, theta, past, inner.steps(), inner.lr(), inner.loss());
-        return new double[] {model.loss(theta, future.x(), future.y()), model.loss(phi, future.x(), future.y())};
+        return new double[] {model.loss(theta, future.x(), future.y(), Loss.NLL),
+            model.loss(phi, future.x(), future.y(), Loss.NLL)};
     }
 }

@@ -1,13 +1,17 @@
 package org.mbmrl.workers.model;
 
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
 import org.mbmrl.datasets.TaskTransitions;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Model inputs {@code x} (normalized observation, action and the task's context) and targets
- * {@code y} (normalized state change) for a contiguous range of a task's transitions.
+ * Model inputs {@code x} (normalized observation and action, then {@code contextDim} context
+ * columns) and targets {@code y} (normalized state change) for a run of transitions; plain
+ * c-order arrays. The context columns start at zero and are written in place by whoever learns
+ * the context ({@link #setContext}, {@link #setContextRows}).
  */
 public record Batch(INDArray x, INDArray y) {
 
@@ -16,41 +20,101 @@ public record Batch(INDArray x, INDArray y) {
     }
 
     /**
-     * Rows {@code from .. from+count-1} of {@code task}, normalized; {@code context} (may be
-     * empty) is appended to every input row.
+     * Rows {@code from .. from+count-1} of {@code task}, normalized ({@link Normalizer}), with
+     * {@code contextDim} zero context columns.
      */
-    public static Batch of(TaskTransitions task, int from, int count, Normalizer norm, float[] context, DataType dtype) {
-        if (from < 0 || count < 1 || from + count > task.size()) {
-            throw new IndexOutOfBoundsException("rows " + from + ".." + (from + count) + " of task " + task.taskId()
-                    + " with " + task.size() + " rows");
-        }
+    public static Batch of(TaskTransitions task, int from, int count, Normalizer norm, int contextDim, DataType dtype) {
+        return ofRuns(task, new int[] {from}, count, norm, contextDim, dtype);
+    }
+
+    /**
+     * The runs of {@code length} rows of {@code task} starting at each of {@code starts}, stacked
+     * in that order into one batch (as {@link #of} normalizes them).
+     */
+    public static Batch ofRuns(TaskTransitions task, int[] starts, int length, Normalizer norm, int contextDim,
+            DataType dtype) {
         int ds = task.observationDim();
         int da = task.actionDim();
-        int dc = context.length;
-        int in = ds + da + dc;
+        int in = ds + da + contextDim;
+        int count = Math.multiplyExact(starts.length, length);
         double[] x = new double[count * in];
         double[] y = new double[count * ds];
-        float[] obs = task.observation();
-        float[] act = task.action();
-        float[] next = task.nextObservation();
-        float[] im = norm.inputMean();
-        float[] is = norm.inputStd();
-        float[] tm = norm.targetMean();
-        float[] ts = norm.targetStd();
-        for (int r = 0; r < count; r++) {
-            int i = from + r;
-            for (int j = 0; j < ds; j++) {
-                x[r * in + j] = (obs[i * ds + j] - im[j]) / is[j];
-                y[r * ds + j] = ((double) next[i * ds + j] - obs[i * ds + j] - tm[j]) / ts[j];
+        int r = 0;
+        for (int start : starts) {
+            if (start < 0 || length < 1 || start + length > task.size()) {
+                throw new IndexOutOfBoundsException("rows " + start + ".." + (start + length) + " of task " + task.taskId()
+                        + " with " + task.size() + " rows");
             }
-            for (int j = 0; j < da; j++) {
-                x[r * in + ds + j] = (act[i * da + j] - im[ds + j]) / is[ds + j];
-            }
-            for (int j = 0; j < dc; j++) {
-                x[r * in + ds + da + j] = context[j];
+            for (int i = start; i < start + length; i++, r++) {
+                norm.normalizeInput(task.observation(), i * ds, task.action(), i * da, x, r * in);
+                norm.normalizeTarget(task.observation(), i * ds, task.nextObservation(), i * ds, y, r * ds);
             }
         }
         return new Batch(Nd4j.create(x, new long[] {count, in}, DataType.DOUBLE).castTo(dtype),
                 Nd4j.create(y, new long[] {count, ds}, DataType.DOUBLE).castTo(dtype));
+    }
+
+    /** Writes {@code context} (the last {@code context.length} columns) into every row; returns this. */
+    public Batch setContext(double[] context) {
+        int rows = size();
+        int in = (int) x.columns();
+        int from = in - context.length;
+        checkContextWidth(context.length);
+        if (x.dataType() == DataType.FLOAT) {
+            FloatBuffer b = plain().data().asNioFloat();
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < context.length; j++) {
+                    b.put(r * in + from + j, (float) context[j]);
+                }
+            }
+        } else {
+            DoubleBuffer b = plain().data().asNioDouble();
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < context.length; j++) {
+                    b.put(r * in + from + j, context[j]);
+                }
+            }
+        }
+        return this;
+    }
+
+    /** Writes one context per row ({@code rows} is {@code size() x width}, row-major) into the last {@code width} columns. */
+    public Batch setContextRows(double[] rows, int width) {
+        int n = size();
+        int in = (int) x.columns();
+        int from = in - width;
+        checkContextWidth(width);
+        if (rows.length < n * width) {
+            throw new IllegalArgumentException("expected " + n * width + " context values; got " + rows.length);
+        }
+        if (x.dataType() == DataType.FLOAT) {
+            FloatBuffer b = plain().data().asNioFloat();
+            for (int r = 0; r < n; r++) {
+                for (int j = 0; j < width; j++) {
+                    b.put(r * in + from + j, (float) rows[r * width + j]);
+                }
+            }
+        } else {
+            DoubleBuffer b = plain().data().asNioDouble();
+            for (int r = 0; r < n; r++) {
+                for (int j = 0; j < width; j++) {
+                    b.put(r * in + from + j, rows[r * width + j]);
+                }
+            }
+        }
+        return this;
+    }
+
+    private void checkContextWidth(int width) {
+        if (width < 0 || width > x.columns()) {
+            throw new IllegalArgumentException("a context of " + width + " columns does not fit inputs of " + x.columns());
+        }
+    }
+
+    private INDArray plain() {
+        if (x.isView() || x.ordering() != 'c' || x.offset() != 0 || x.data().length() != x.length()) {
+            throw new IllegalStateException("batch inputs must be a plain c-order array; got " + x.shapeInfoToString());
+        }
+        return x;
     }
 }

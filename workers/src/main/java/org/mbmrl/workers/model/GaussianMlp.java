@@ -4,6 +4,7 @@ import java.lang.ref.Reference;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -17,7 +18,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * A Gaussian MLP dynamics model p_theta(s' | s, a, c) on ND4J: the network outputs the mean
+ * The {@link DynamicsModel} of this release, a Gaussian MLP p_theta(s' | s, a, c) on ND4J whose
+ * input row is [observation | action | context] ({@link MlpSpec}): the network outputs the mean
  * {@code mu} and log-variance {@code lv} of the normalized state change, and trains on the
  * negative log-likelihood of the observed change (survey eq. 10; eq. 11 is its mean over the
  * K future transitions of a segment):
@@ -43,7 +45,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * the same batch size by any model of the same spec and type on that thread; at most a few
  * batch sizes per thread). No result aliases them.
  */
-public final class GaussianMlp {
+public final class GaussianMlp implements DynamicsModel, DynamicsModel.SecondOrder {
     private static final double LOG_2PI = Math.log(2 * Math.PI);
     /** Bounds of the predicted log-variance (normalized units). */
     public static final double LOG_VARIANCE_MIN = -2.0;
@@ -66,11 +68,38 @@ public final class GaussianMlp {
         return spec;
     }
 
+    @Override
     public DataType dtype() {
         return dtype;
     }
 
+    @Override
+    public int observationDim() {
+        return spec.observationDim();
+    }
+
+    @Override
+    public int actionDim() {
+        return spec.actionDim();
+    }
+
+    @Override
+    public int contextDim() {
+        return spec.contextDim();
+    }
+
+    @Override
+    public int parameterCount() {
+        return spec.parameterCount();
+    }
+
+    @Override
+    public Optional<SecondOrder> secondOrder() {
+        return Optional.of(this);
+    }
+
     /** Xavier-normal weights (DL4J's {@code XAVIER}: std sqrt(2 / (nIn + nOut))), zero biases. */
+    @Override
     public INDArray initialParameters(long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         double[] p = new double[spec.parameterCount()];
@@ -90,11 +119,6 @@ public final class GaussianMlp {
         double u1 = 1.0 - rng.nextDouble();
         double u2 = rng.nextDouble();
         return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
-    }
-
-    /** A new zero vector shaped like the parameters. */
-    public INDArray zeros() {
-        return Nd4j.zeros(dtype, 1, spec.parameterCount());
     }
 
     /** Layer {@code l}'s weight matrix (nIn x nOut), a column-major view into {@code flat}. */
@@ -218,7 +242,7 @@ public final class GaussianMlp {
         }
     }
 
-    /** Predicted mean and (bounded) log-variance of the normalized state change, each B x ds. */
+    @Override
     public Prediction predict(INDArray theta, INDArray x) {
         Workspace ws = workspace(x);
         INDArray out = forward(theta, x, ws)[spec.layers()];
@@ -233,18 +257,19 @@ public final class GaussianMlp {
         return Transforms.tanh(raw.subi(LV_MID).divi(LV_HALF), false).muli(LV_HALF).addi(LV_MID);
     }
 
-    /** The mean and log-variance of a prediction. */
-    public record Prediction(INDArray mean, INDArray logVariance) {}
-
-    /** Mean negative log-likelihood of {@code y} under the model at {@code theta}. */
-    public double loss(INDArray theta, INDArray x, INDArray y) {
-        return loss(theta, x, y, Loss.NLL);
-    }
-
-    /** The mean {@code loss} of {@code y} under the model at {@code theta}. */
+    @Override
     public double loss(INDArray theta, INDArray x, INDArray y, Loss loss) {
         Workspace ws = workspace(x);
-        return outputTerms(forward(theta, x, ws)[spec.layers()], y, ws, null, loss);
+        return outputTerms(forward(theta, x, ws)[spec.layers()], y, ws, null, null, loss);
+    }
+
+    @Override
+    public double rowLosses(INDArray theta, INDArray x, INDArray y, Loss loss, double[] perRow) {
+        Workspace ws = workspace(x);
+        if (perRow.length < ws.rows) {
+            throw new IllegalArgumentException("perRow holds " + perRow.length + " values; the batch has " + ws.rows + " rows");
+        }
+        return outputTerms(forward(theta, x, ws)[spec.layers()], y, ws, null, perRow, loss);
     }
 
     /** Mean squared error of the predicted mean (normalized units). */
@@ -254,33 +279,38 @@ public final class GaussianMlp {
         return r.muli(r).sumNumber().doubleValue() / y.length();
     }
 
-    /**
-     * The loss at {@code theta} and its gradient, written into {@code gradient} (a [1, P]
-     * vector of the model's type, overwritten).
-     */
-    public double lossAndGradient(INDArray theta, INDArray x, INDArray y, INDArray gradient) {
-        return lossAndGradient(theta, x, y, gradient, Loss.NLL);
-    }
-
-    /** As {@link #lossAndGradient(INDArray, INDArray, INDArray, INDArray)} for {@code loss}. */
-    public double lossAndGradient(INDArray theta, INDArray x, INDArray y, INDArray gradient, Loss loss) {
-        checkFlat(gradient);
+    @Override
+    public double lossAndGradient(INDArray theta, INDArray x, INDArray y, Loss loss, INDArray gradient,
+            INDArray contextGradient) {
+        if (gradient != null) {
+            checkFlat(gradient);
+        }
         Workspace ws = workspace(x);
+        if (contextGradient != null) {
+            checkContextGradient(contextGradient, ws.rows);
+        }
         ws.ensureBackward();
         INDArray[] a = forward(theta, x, ws);
-        double value = outputTerms(a[spec.layers()], y, ws, ws.dOut, loss);
+        double value = outputTerms(a[spec.layers()], y, ws, ws.dOut, null, loss);
         Pointer pt = Blas.address(theta);
-        Pointer pg = Blas.address(gradient);
+        Pointer pg = gradient == null ? null : Blas.address(gradient);
         INDArray delta = ws.dOut;
         for (int l = spec.layers() - 1; l >= 0; l--) {
             Pointer pd = Blas.address(delta);
-            weightGradient(l, Blas.address(a[l]), pd, pg, 0.0, ws);
-            biasGradient(l, pd, pg, ws);
+            if (gradient != null) {
+                weightGradient(l, Blas.address(a[l]), pd, pg, 0.0, ws);
+                biasGradient(l, pd, pg, ws);
+            }
             if (l > 0) {
                 INDArray dA = ws.d[l];
                 linearTransposed(l, pd, pt, Blas.address(dA), 0.0, ws);
                 derivative(a[l], ws.tmp[l]);
                 delta = dA.muli(ws.tmp[l]);
+            } else if (contextGradient != null) {
+                // dL/dx = delta_0 W_0^T; the context columns are the context's gradient.
+                ws.ensureInputGradient();
+                linearTransposed(0, pd, pt, Blas.address(ws.dIn), 0.0, ws);
+                copyContextColumns(ws, contextGradient);
             }
         }
         Reference.reachabilityFence(theta);
@@ -289,17 +319,36 @@ public final class GaussianMlp {
         return value;
     }
 
+    private void checkContextGradient(INDArray g, int rows) {
+        if (spec.contextDim() == 0) {
+            throw new IllegalArgumentException("this model has no context input (context_dim 0)");
+        }
+        if (g.dataType() != dtype || g.rank() != 2 || g.rows() != rows || g.columns() != spec.contextDim()) {
+            throw new IllegalArgumentException("expected a [" + rows + ", " + spec.contextDim() + "] " + dtype
+                    + " context gradient; got " + g.shapeInfoToString());
+        }
+    }
+
+    private void copyContextColumns(Workspace ws, INDArray contextGradient) {
+        int in = spec.inputDim();
+        int dc = spec.contextDim();
+        int from = spec.observationDim() + spec.actionDim();
+        double[] all = ws.inputGradient;
+        NdBuffers.read(ws.dIn, all, ws.rows * in);
+        double[] c = ws.contextGradient;
+        for (int r = 0; r < ws.rows; r++) {
+            System.arraycopy(all, r * in + from, c, r * dc, dc);
+        }
+        NdBuffers.write(c, contextGradient, ws.rows * dc);
+    }
+
     /**
      * The Hessian of the loss at {@code theta} times {@code v}, written into {@code out}:
      * Pearlmutter's R-operator, R{g} = d/dr g(theta + r v) at r = 0, carried through the
      * forward pass (R{z}, R{a}) and the backward pass (R{delta}). Exact up to rounding; costs
      * about two gradient evaluations.
      */
-    public void hessianVectorProduct(INDArray theta, INDArray x, INDArray y, INDArray v, INDArray out) {
-        hessianVectorProduct(theta, x, y, v, out, Loss.NLL);
-    }
-
-    /** As {@link #hessianVectorProduct(INDArray, INDArray, INDArray, INDArray, INDArray)} for {@code loss}. */
+    @Override
     public void hessianVectorProduct(INDArray theta, INDArray x, INDArray y, INDArray v, INDArray out, Loss loss) {
         checkFlat(v);
         checkFlat(out);
@@ -388,7 +437,7 @@ public final class GaussianMlp {
      * written into it ({@link Loss#MSE}: [(mu - y) / B | 0]). In plain Java (double): a handful
      * of numbers per row.
      */
-    private double outputTerms(INDArray out, INDArray y, Workspace ws, INDArray dOut, Loss loss) {
+    private double outputTerms(INDArray out, INDArray y, Workspace ws, INDArray dOut, double[] perRow, Loss loss) {
         int ds = spec.observationDim();
         int rows = ws.rows;
         double[] o = ws.out;
@@ -403,11 +452,16 @@ public final class GaussianMlp {
         if (loss == Loss.MSE) {
             for (int i = 0; i < rows; i++) {
                 int row = i * 2 * ds;
+                double rowSum = 0;
                 for (int d = 0; d < ds; d++) {
                     double r = o[row + d] - t[i * ds + d];
                     sum += r * r;
+                    rowSum += r * r;
                     g[row + d] = r / b;
                     g[row + ds + d] = 0;
+                }
+                if (perRow != null) {
+                    perRow[i] = 0.5 * rowSum;
                 }
             }
             if (dOut != null) {
@@ -417,6 +471,7 @@ public final class GaussianMlp {
         }
         for (int i = 0; i < rows; i++) {
             int row = i * 2 * ds;
+            double rowSum = 0;
             for (int d = 0; d < ds; d++) {
                 double th = Math.tanh((o[row + ds + d] - LV_MID) / LV_HALF);
                 double lv = LV_MID + LV_HALF * th;
@@ -424,8 +479,12 @@ public final class GaussianMlp {
                 double w = Math.exp(-lv);
                 double r2w = r * r * w;
                 sum += r2w + lv;
+                rowSum += r2w + lv;
                 g[row + d] = r * w / b;
                 g[row + ds + d] = 0.5 * (1 - r2w) / b * (1 - th * th);
+            }
+            if (perRow != null) {
+                perRow[i] = 0.5 * (rowSum + ds * LOG_2PI);
             }
         }
         if (dOut != null) {
@@ -442,7 +501,7 @@ public final class GaussianMlp {
      * {@link Loss#MSE}: R{dmu} = R{mu} / B, R{dlv} = 0.
      */
     private void outputRTerms(INDArray out, INDArray rOut, INDArray y, Workspace ws, Loss loss) {
-        outputTerms(out, y, ws, ws.dOut, loss);
+        outputTerms(out, y, ws, ws.dOut, null, loss);
         int ds = spec.observationDim();
         int rows = ws.rows;
         double[] o = ws.out;
@@ -553,6 +612,10 @@ public final class GaussianMlp {
         INDArray[] d;
         INDArray[] tmp;
         INDArray dOut;
+        /** dL/dx (rows x inputs) and Java-side copies of it and of its context columns. */
+        INDArray dIn;
+        double[] inputGradient;
+        double[] contextGradient;
         /** R-operator: ra[l] = R{a[l]}, rd[l] = R{d[l]}, tmp2[l] scratch, R{dOut}. */
         INDArray[] ra;
         INDArray[] rd;
@@ -587,6 +650,14 @@ public final class GaussianMlp {
                 d = layerArrays(1, spec.layers() - 1);
                 tmp = layerArrays(1, spec.layers() - 1);
                 dOut = Nd4j.createUninitialized(dtype, rows, spec.outputDim());
+            }
+        }
+
+        void ensureInputGradient() {
+            if (dIn == null) {
+                dIn = Nd4j.createUninitialized(dtype, rows, spec.inputDim());
+                inputGradient = new double[rows * spec.inputDim()];
+                contextGradient = new double[rows * spec.contextDim()];
             }
         }
 

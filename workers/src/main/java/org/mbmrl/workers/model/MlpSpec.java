@@ -11,7 +11,7 @@ import java.util.List;
  * <p>Parameters are one flat vector laid out as DL4J lays out a {@code MultiLayerNetwork}
  * of dense layers: for each layer, its weights (nIn x nOut, column-major) then its bias.
  */
-public record MlpSpec(int observationDim, int actionDim, int contextDim, List<Integer> hidden, Activation activation) implements java.io.Serializable {
+public record MlpSpec(int observationDim, int actionDim, int contextDim, List<Integer> hidden, Activation activation) implements ModelSpec {
 
     public MlpSpec {
         if (observationDim < 1) {
@@ -35,6 +35,17 @@ public record MlpSpec(int observationDim, int actionDim, int contextDim, List<In
             throw new IllegalArgumentException("model.activation must be tanh or relu; got null");
         }
         hidden = List.copyOf(hidden);
+    }
+
+    /** A {@link GaussianMlp} of this architecture. */
+    @Override
+    public GaussianMlp create(org.nd4j.linalg.api.buffer.DataType dtype) {
+        return new GaussianMlp(this, dtype);
+    }
+
+    /** This architecture with a context input of {@code width} columns. */
+    public MlpSpec withContextDim(int width) {
+        return new MlpSpec(observationDim, actionDim, width, hidden, activation);
     }
 
     public int inputDim() {
@@ -73,6 +84,7 @@ public record MlpSpec(int observationDim, int actionDim, int contextDim, List<In
         return weightOffset(l) + (long) nIn(l) * nOut(l);
     }
 
+    @Override
     public int parameterCount() {
         long p = weightOffset(layers());
         if (p > Integer.MAX_VALUE) {

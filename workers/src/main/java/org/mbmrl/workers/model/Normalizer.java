@@ -7,6 +7,12 @@ import org.mbmrl.datasets.TaskTransitions;
  * Per-column affine normalization of model inputs (observation, action) and targets (state
  * change {@code s' - s}), fitted on the training split. It travels with every checkpoint,
  * because a model is meaningless without the units it was trained in.
+ *
+ * <p>This is the one place the units are converted: dataset rows and episode windows
+ * ({@link Batch}, {@code RecentTransitions}) and planner rollouts ({@code ModelDynamics}) all
+ * call the row methods below. A context input (a learned embedding or latent) has no units and
+ * is appended unchanged. Float rows (as a dataset stores them) are normalized in float
+ * arithmetic, double rows (a planner's states) in double.
  */
 public record Normalizer(float[] inputMean, float[] inputStd, float[] targetMean, float[] targetStd) implements java.io.Serializable {
     /** Smallest standard deviation used, so a constant column does not divide by zero. */
@@ -33,6 +39,53 @@ public record Normalizer(float[] inputMean, float[] inputStd, float[] targetMean
 
     public int observationDim() {
         return targetMean.length;
+    }
+
+    /** Normalized observation and action of one row into {@code dst[dstOffset ..]} (observation first). */
+    public void normalizeInput(float[] obs, int obsOffset, float[] act, int actOffset, double[] dst, int dstOffset) {
+        int ds = observationDim();
+        int da = actionDim();
+        for (int j = 0; j < ds; j++) {
+            dst[dstOffset + j] = (obs[obsOffset + j] - inputMean[j]) / inputStd[j];
+        }
+        for (int j = 0; j < da; j++) {
+            dst[dstOffset + ds + j] = (act[actOffset + j] - inputMean[ds + j]) / inputStd[ds + j];
+        }
+    }
+
+    /** As {@link #normalizeInput(float[], int, float[], int, double[], int)} for double rows, in double. */
+    public void normalizeInput(double[] obs, int obsOffset, double[] act, int actOffset, double[] dst, int dstOffset) {
+        int ds = observationDim();
+        int da = actionDim();
+        for (int j = 0; j < ds; j++) {
+            dst[dstOffset + j] = (obs[obsOffset + j] - inputMean[j]) / inputStd[j];
+        }
+        for (int j = 0; j < da; j++) {
+            dst[dstOffset + ds + j] = (act[actOffset + j] - inputMean[ds + j]) / inputStd[ds + j];
+        }
+    }
+
+    /** The normalized state change {@code (s' - s - mean) / std} of one row into {@code dst[dstOffset ..]}. */
+    public void normalizeTarget(float[] obs, int obsOffset, float[] next, int nextOffset, double[] dst, int dstOffset) {
+        for (int j = 0; j < targetMean.length; j++) {
+            dst[dstOffset + j] = ((double) next[nextOffset + j] - obs[obsOffset + j] - targetMean[j]) / targetStd[j];
+        }
+    }
+
+    /**
+     * The inverse for a predicted change: {@code next = s + std * change + mean} for one row, with
+     * {@code change} in normalized units.
+     */
+    public void nextObservation(double[] state, int stateOffset, double[] change, int changeOffset, double[] next,
+            int nextOffset) {
+        for (int j = 0; j < targetMean.length; j++) {
+            next[nextOffset + j] = state[stateOffset + j] + change[changeOffset + j] * targetStd[j] + targetMean[j];
+        }
+    }
+
+    /** A normalized state-change component {@code v} of dimension {@code j} in observation units (the std only). */
+    public double changeScale(int j) {
+        return targetStd[j];
     }
 
     public int actionDim() {

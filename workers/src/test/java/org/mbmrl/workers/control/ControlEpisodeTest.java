@@ -25,9 +25,13 @@ class ControlEpisodeTest {
         INDArray theta = model.initialParameters(5);
         Normalizer norm = Fixtures.normalizer();
         AdapterSettings as = new AdapterSettings(1, 0.01, 8, Loss.NLL);
-        return ControlEpisode.onModel(FAMILY, new ModelDynamics(model, theta, norm, FAMILY),
-                OnlineAdapter.create(adapterName, model, theta, as), new RecentTransitions(as.window(), norm, DataType.FLOAT),
-                SMALL);
+        OnlineAdapter adapter = switch (adapterName) {
+            case NoAdapter.NAME -> new NoAdapter(theta);
+            case FinetuneAdapter.NAME -> new FinetuneAdapter(model, theta, as);
+            default -> new GradientAdapter(model, theta, as);
+        };
+        return ControlEpisode.onModel(FAMILY, new ModelDynamics(model, AdaptedModel.of(theta), norm, FAMILY), adapter,
+                new RecentTransitions(as.window(), norm, 0, DataType.FLOAT), SMALL);
     }
 
     private static float[] row(float[] column, int width, int i) {

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.mbmrl.datasets.TaskTransitions;
 import org.mbmrl.workers.learn.Adaptation;
@@ -31,7 +30,7 @@ class OnlineAdapterTest {
     private final TaskTransitions episode = Fixtures.randomEpisode(new double[] {2.0, 1.0, 0.1}, 60, 8);
 
     private RecentTransitions window(int from, int count) {
-        RecentTransitions r = new RecentTransitions(M, norm, DataType.FLOAT);
+        RecentTransitions r = new RecentTransitions(M, norm, 0, DataType.FLOAT);
         for (double[][] row : Fixtures.rows(episode, from, count)) {
             r.add(row[0], row[1], row[2]);
         }
@@ -47,13 +46,13 @@ class OnlineAdapterTest {
         // 40 transitions through a window of 16: the batch is rows 24..39, oldest first, as Batch.of gives them.
         RecentTransitions r = window(0, 40);
         assertEquals(M, r.size());
-        Batch expected = Batch.of(episode, 24, M, norm, new float[0], DataType.FLOAT);
+        Batch expected = Batch.of(episode, 24, M, norm, 0, DataType.FLOAT);
         Batch got = r.batch();
         assertArrayEquals(values(expected.x()), values(got.x()));
         assertArrayEquals(values(expected.y()), values(got.y()));
         // Filling: fewer rows than M.
         Batch partial = window(0, 5).batch();
-        assertArrayEquals(values(Batch.of(episode, 0, 5, norm, new float[0], DataType.FLOAT).x()), values(partial.x()));
+        assertArrayEquals(values(Batch.of(episode, 0, 5, norm, 0, DataType.FLOAT).x()), values(partial.x()));
         r.clear();
         assertEquals(0, r.size());
         assertThrows(IllegalStateException.class, r::batch);
@@ -62,10 +61,10 @@ class OnlineAdapterTest {
     @Test
     void noneReturnsThetaStarUnchanged() {
         float[] before = values(thetaStar);
-        OnlineAdapter none = OnlineAdapter.create("none", model, thetaStar, SETTINGS);
+        OnlineAdapter none = new NoAdapter(thetaStar);
         RecentTransitions r = window(0, 30);
         for (int t = 0; t < 3; t++) {
-            assertSame(thetaStar, none.parameters(r));
+            assertSame(thetaStar, none.adapt(r.batch()).parameters());
         }
         assertArrayEquals(before, values(thetaStar));
     }
@@ -73,21 +72,21 @@ class OnlineAdapterTest {
     @Test
     void gradientResetsToThetaStarEveryStepAndLowersTheWindowLoss() {
         float[] before = values(thetaStar);
-        OnlineAdapter gradient = OnlineAdapter.create("gradient", model, thetaStar, SETTINGS);
+        OnlineAdapter gradient = new GradientAdapter(model, thetaStar, SETTINGS);
         // One adapter sees the whole history, a step at a time; another only the final window.
-        RecentTransitions r = new RecentTransitions(M, norm, DataType.FLOAT);
+        RecentTransitions r = new RecentTransitions(M, norm, 0, DataType.FLOAT);
         INDArray phiHistory = null;
         for (double[][] row : Fixtures.rows(episode, 0, 40)) {
             r.add(row[0], row[1], row[2]);
-            phiHistory = gradient.parameters(r);
+            phiHistory = gradient.adapt(r.batch()).parameters();
         }
-        INDArray phiFresh = OnlineAdapter.create("gradient", model, thetaStar, SETTINGS).parameters(window(24, M));
+        INDArray phiFresh = new GradientAdapter(model, thetaStar, SETTINGS).adapt(window(24, M).batch()).parameters();
         assertArrayEquals(values(phiFresh), values(phiHistory), "phi depends on the window only");
         Batch data = window(24, M).batch();
         INDArray reference = Adaptation.adapt(model, thetaStar, data, SETTINGS.steps(), SETTINGS.lr(), SETTINGS.loss());
         assertArrayEquals(values(reference), values(phiHistory), "k steps of eq. 3 from theta*");
-        double lossBefore = model.loss(thetaStar, data.x(), data.y());
-        double lossAfter = model.loss(phiHistory, data.x(), data.y());
+        double lossBefore = model.loss(thetaStar, data.x(), data.y(), Loss.NLL);
+        double lossAfter = model.loss(phiHistory, data.x(), data.y(), Loss.NLL);
         System.out.printf("gradient adapter: window NLL %.4f at theta*, %.4f after %d steps%n", lossBefore, lossAfter,
                 SETTINGS.steps());
         assertTrue(lossAfter < lossBefore - 0.01, "loss " + lossBefore + " -> " + lossAfter);
@@ -96,34 +95,34 @@ class OnlineAdapterTest {
 
     @Test
     void finetuneAccumulatesUntilReset() {
-        OnlineAdapter finetune = OnlineAdapter.create("finetune", model, thetaStar, SETTINGS);
+        OnlineAdapter finetune = new FinetuneAdapter(model, thetaStar, SETTINGS);
         RecentTransitions r = window(10, M);
         Batch data = r.batch();
-        float[] once = values(finetune.parameters(r));
-        float[] twice = values(finetune.parameters(r));
+        float[] once = values(finetune.adapt(data).parameters());
+        float[] twice = values(finetune.adapt(data).parameters());
         // Two control steps on the same window = 2k steps from theta*: the updates accumulate.
         assertArrayEquals(values(Adaptation.adapt(model, thetaStar, data, SETTINGS.steps(), SETTINGS.lr(), SETTINGS.loss())), once);
         assertArrayEquals(values(Adaptation.adapt(model, thetaStar, data, 2 * SETTINGS.steps(), SETTINGS.lr(), SETTINGS.loss())), twice);
         assertFalse(java.util.Arrays.equals(once, twice));
         // A gradient adapter on the same window twice gives the same phi both times.
-        OnlineAdapter gradient = OnlineAdapter.create("gradient", model, thetaStar, SETTINGS);
-        assertArrayEquals(values(gradient.parameters(r)), values(gradient.parameters(r)));
+        OnlineAdapter gradient = new GradientAdapter(model, thetaStar, SETTINGS);
+        assertArrayEquals(values(gradient.adapt(data).parameters()), values(gradient.adapt(data).parameters()));
         // reset(): the next episode starts from theta*.
         finetune.reset();
-        assertArrayEquals(values(thetaStar), values(finetune.parameters(new RecentTransitions(M, norm, DataType.FLOAT))));
+        assertArrayEquals(values(thetaStar), values(finetune.adapt(null).parameters()));
     }
 
     @Test
-    void namesSettingsAndAlgorithms() {
-        assertEquals(List.of("none", "finetune", "gradient"), OnlineAdapter.names());
-        assertEquals("none", OnlineAdapter.forAlgorithm("pooled"));
-        assertEquals("finetune", OnlineAdapter.forAlgorithm("pooled-de"));
-        assertEquals("gradient", OnlineAdapter.forAlgorithm("maml"));
-        assertEquals("gradient", OnlineAdapter.forAlgorithm("reptile"));
-        PlannerModelTest.assertMessage(() -> OnlineAdapter.create("rnn", model, thetaStar, SETTINGS), "adapter", "rnn");
+    void settingsAreValidatedWithTheirKeys() {
         PlannerModelTest.assertMessage(() -> new AdapterSettings(-1, 0.1, 4, Loss.NLL), "adapter.steps", "-1");
         PlannerModelTest.assertMessage(() -> new AdapterSettings(1, Double.POSITIVE_INFINITY, 4, Loss.NLL), "adapter.lr", "Infinity");
         PlannerModelTest.assertMessage(() -> new AdapterSettings(1, 0.1, 0, Loss.NLL), "adapter.window", "0");
         assertEquals(new AdapterSettings(2, 0.01, 32, Loss.MSE), AdapterSettings.of(new InnerLoop(32, 16, 2, 0.01, Loss.MSE)));
+        assertEquals(new AdapterSettings(5, 0.01, 8, Loss.MSE), AdapterSettings.of(new InnerLoop(32, 16, 2, 0.01, Loss.MSE))
+                .with(5, null, 8));
+        // Adapters on the weights refuse a model with a context input.
+        GaussianMlp withContext = new GaussianMlp(model.spec().withContextDim(2), DataType.FLOAT);
+        PlannerModelTest.assertMessage(() -> new GradientAdapter(withContext, withContext.initialParameters(1), SETTINGS),
+                "context", "context_dim 2");
     }
 }

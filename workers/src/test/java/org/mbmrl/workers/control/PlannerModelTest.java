@@ -55,7 +55,7 @@ class PlannerModelTest {
 
     private static ModelDynamics modelDynamics() {
         GaussianMlp model = Fixtures.smallModel();
-        return new ModelDynamics(model, model.initialParameters(5), Fixtures.normalizer(), new Pendulum());
+        return new ModelDynamics(model, AdaptedModel.of(model.initialParameters(5)), Fixtures.normalizer(), new Pendulum());
     }
 
     private static final double[] OBS = {Math.cos(0.4), Math.sin(0.4), -0.3};
@@ -103,7 +103,7 @@ class PlannerModelTest {
         INDArray theta = model.initialParameters(5);
         Normalizer norm = Fixtures.normalizer();
         Pendulum family = new Pendulum();
-        ModelDynamics d = new ModelDynamics(model, theta, norm, family);
+        ModelDynamics d = new ModelDynamics(model, AdaptedModel.of(theta), norm, family);
         double[] states = {1, 0, 0.5, Math.cos(2.0), Math.sin(2.0), -1.0};
         double[] before = states.clone();
         double[] actions = {0.7, -1.5};

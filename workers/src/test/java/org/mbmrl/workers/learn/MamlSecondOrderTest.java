@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.mbmrl.workers.algorithms.maml.MamlLearner;
 import org.mbmrl.workers.model.Activation;
 import org.mbmrl.workers.model.Batch;
 import org.mbmrl.workers.model.GaussianMlp;
@@ -30,7 +31,7 @@ class MamlSecondOrderTest {
 
     private static double outerLoss(GaussianMlp m, INDArray theta, Batch past, Batch future, InnerLoop inner) {
         INDArray phi = Adaptation.adapt(m, theta, past, inner.steps(), inner.lr(), inner.loss());
-        return m.loss(phi, future.x(), future.y());
+        return m.loss(phi, future.x(), future.y(), Loss.NLL);
     }
 
     private static double[] relativeErrors(int steps) {

@@ -40,7 +40,7 @@ class GaussianMlpTest {
         INDArray x = randn(rng, 9, 6, 1.0);
         INDArray y = randn(rng, 9, 3, 1.0);
         INDArray g = m.zeros();
-        double loss = m.lossAndGradient(theta, x, y, g, lossType);
+        double loss = m.lossAndGradient(theta, x, y, lossType, g, null);
         assertEquals(m.loss(theta, x, y, lossType), loss, 1e-12);
         double eps = 1e-6;
         double maxErr = 0;
@@ -72,8 +72,8 @@ class GaussianMlpTest {
         double eps = 1e-5;
         INDArray gp = m.zeros();
         INDArray gm = m.zeros();
-        m.lossAndGradient(theta.add(v.mul(eps)), x, y, gp, lossType);
-        m.lossAndGradient(theta.sub(v.mul(eps)), x, y, gm, lossType);
+        m.lossAndGradient(theta.add(v.mul(eps)), x, y, lossType, gp, null);
+        m.lossAndGradient(theta.sub(v.mul(eps)), x, y, lossType, gm, null);
         INDArray fd = gp.sub(gm).divi(2 * eps);
         double rel = fd.sub(hv).norm2Number().doubleValue() / fd.norm2Number().doubleValue();
         assertTrue(rel < 1e-6, "relative HVP error " + rel);
@@ -88,7 +88,7 @@ class GaussianMlpTest {
         INDArray y = randn(rng, 8, 3, 1.0);
         assertEquals(0.5 * 3 * m.meanSquaredError(theta, x, y), m.loss(theta, x, y, Loss.MSE), 1e-12);
         INDArray g = m.zeros();
-        m.lossAndGradient(theta, x, y, g, Loss.MSE);
+        m.lossAndGradient(theta, x, y, Loss.MSE, g, null);
         // The last layer's weights and biases of the log-variance outputs get no gradient.
         INDArray w = m.weights(g, m.spec().layers() - 1);
         INDArray b = m.bias(g, m.spec().layers() - 1);
@@ -113,10 +113,10 @@ class GaussianMlpTest {
         INDArray v = randn(rng, 1, p, 1.0);
         INDArray g1 = m.zeros();
         INDArray g2 = m.zeros();
-        assertEquals(m.lossAndGradient(plain, x, y, g1), m.lossAndGradient(view, x, y, g2), 0.0);
+        assertEquals(m.lossAndGradient(plain, x, y, Loss.NLL, g1, null), m.lossAndGradient(view, x, y, Loss.NLL, g2, null), 0.0);
         org.junit.jupiter.api.Assertions.assertArrayEquals(g1.toDoubleVector(), g2.toDoubleVector(), 0.0);
-        m.hessianVectorProduct(plain, x, y, v, g1);
-        m.hessianVectorProduct(view, x, y, v, g2);
+        m.hessianVectorProduct(plain, x, y, v, g1, Loss.NLL);
+        m.hessianVectorProduct(view, x, y, v, g2, Loss.NLL);
         org.junit.jupiter.api.Assertions.assertArrayEquals(g1.toDoubleVector(), g2.toDoubleVector(), 0.0);
     }
 
@@ -134,15 +134,81 @@ class GaussianMlpTest {
         INDArray v = randn(rng, 1, spec.parameterCount(), 1.0);
         INDArray gd = md.zeros();
         INDArray gf = mf.zeros();
-        double ld = md.lossAndGradient(thetaD, x, y, gd);
-        double lf = mf.lossAndGradient(thetaD.castTo(DataType.FLOAT), x.castTo(DataType.FLOAT), y.castTo(DataType.FLOAT), gf);
+        double ld = md.lossAndGradient(thetaD, x, y, Loss.NLL, gd, null);
+        double lf = mf.lossAndGradient(thetaD.castTo(DataType.FLOAT), x.castTo(DataType.FLOAT), y.castTo(DataType.FLOAT), Loss.NLL, gf, null);
         assertEquals(ld, lf, 1e-5 * Math.abs(ld) + 1e-6);
         double rel = gf.castTo(DataType.DOUBLE).sub(gd).norm2Number().doubleValue() / gd.norm2Number().doubleValue();
         assertTrue(rel < 1e-5, "float gradient relative error " + rel);
-        md.hessianVectorProduct(thetaD, x, y, v, gd);
-        mf.hessianVectorProduct(thetaD.castTo(DataType.FLOAT), x.castTo(DataType.FLOAT), y.castTo(DataType.FLOAT),
-                v.castTo(DataType.FLOAT), gf);
+        md.hessianVectorProduct(thetaD, x, y, v, gd, Loss.NLL);
+        mf.hessianVectorProduct(thetaD.castTo(DataType.FLOAT), x.castTo(DataType.FLOAT), y.castTo(DataType.FLOAT), v.castTo(DataType.FLOAT), gf, Loss.NLL);
         rel = gf.castTo(DataType.DOUBLE).sub(gd).norm2Number().doubleValue() / gd.norm2Number().doubleValue();
         assertTrue(rel < 1e-4, "float HVP relative error " + rel);
+    }
+
+    /** d(mean loss)/d(context of row b), against central differences, with and without the theta gradient. */
+    @ParameterizedTest
+    @MethodSource("activationsAndLosses")
+    void contextGradientMatchesCentralDifferences(Activation act, Loss lossType) {
+        int dc = 3;
+        GaussianMlp m = new GaussianMlp(new MlpSpec(3, 2, dc, List.of(7, 5), act), DataType.DOUBLE);
+        SplittableRandom rng = new SplittableRandom(8);
+        INDArray theta = m.initialParameters(4).addi(randn(rng, 1, m.parameterCount(), 0.1));
+        int rows = 6;
+        INDArray x = randn(rng, rows, m.inputDim(), 1.0);
+        INDArray y = randn(rng, rows, 3, 1.0);
+        INDArray gc = Nd4j.zeros(DataType.DOUBLE, rows, dc);
+        INDArray g = m.zeros();
+        double loss = m.lossAndGradient(theta, x, y, lossType, g, gc);
+        INDArray gcOnly = Nd4j.zeros(DataType.DOUBLE, rows, dc);
+        assertEquals(loss, m.lossAndGradient(theta, x, y, lossType, null, gcOnly), 0.0);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(gc.dup().data().asDouble(), gcOnly.dup().data().asDouble(), 0.0);
+        INDArray gThetaOnly = m.zeros();
+        m.lossAndGradient(theta, x, y, lossType, gThetaOnly, null);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(g.toDoubleVector(), gThetaOnly.toDoubleVector(), 0.0);
+        double eps = 1e-6;
+        double maxErr = 0;
+        for (int r = 0; r < rows; r++) {
+            for (int d = 0; d < dc; d++) {
+                int col = m.contextOffset() + d;
+                double orig = x.getDouble(r, col);
+                x.putScalar(r, col, orig + eps);
+                double lp = m.loss(theta, x, y, lossType);
+                x.putScalar(r, col, orig - eps);
+                double lm = m.loss(theta, x, y, lossType);
+                x.putScalar(r, col, orig);
+                double fd = (lp - lm) / (2 * eps);
+                maxErr = Math.max(maxErr, Math.abs(fd - gc.getDouble(r, d)) / Math.max(1e-3, Math.abs(fd)));
+            }
+        }
+        System.out.printf("context gradient (%s, %s): max relative error %.2e%n", act, lossType, maxErr);
+        assertTrue(maxErr < 1e-4, "max relative context-gradient error " + maxErr);
+        assertTrue(gc.norm2Number().doubleValue() > 0, "the context moves the loss");
+    }
+
+    @org.junit.jupiter.api.Test
+    void rowLossesAverageToTheLoss() {
+        GaussianMlp m = new GaussianMlp(new MlpSpec(3, 2, 1, List.of(7, 5), Activation.TANH), DataType.DOUBLE);
+        SplittableRandom rng = new SplittableRandom(9);
+        INDArray theta = m.initialParameters(3).addi(randn(rng, 1, m.parameterCount(), 0.1));
+        INDArray x = randn(rng, 5, 6, 1.0);
+        INDArray y = randn(rng, 5, 3, 1.0);
+        for (Loss l : Loss.values()) {
+            double[] rows = new double[5];
+            double mean = m.rowLosses(theta, x, y, l, rows);
+            assertEquals(m.loss(theta, x, y, l), mean, 1e-12);
+            assertEquals(mean, Arrays.stream(rows).sum() / 5, 1e-12);
+            // Row 2 alone is a batch of one with the same loss.
+            assertEquals(m.loss(theta, x.getRow(2, true).dup(), y.getRow(2, true).dup(), l), rows[2], 1e-12);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aContextGradientNeedsAContextInput() {
+        GaussianMlp m = new GaussianMlp(new MlpSpec(3, 2, 0, List.of(4), Activation.TANH), DataType.DOUBLE);
+        INDArray x = Nd4j.zeros(DataType.DOUBLE, 2, 5);
+        INDArray y = Nd4j.zeros(DataType.DOUBLE, 2, 3);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> m.lossAndGradient(m.initialParameters(1), x, y, Loss.NLL, null, Nd4j.zeros(DataType.DOUBLE, 2, 1)));
+        assertTrue(e.getMessage().contains("no context input"), e.getMessage());
     }
 }

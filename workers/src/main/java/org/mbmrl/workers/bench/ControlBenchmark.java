@@ -1,4 +1,4 @@
-package org.mbmrl.workers.control;
+package org.mbmrl.workers.bench;
 
 import java.util.Arrays;
 import java.util.List;
@@ -8,7 +8,21 @@ import org.mbmrl.datasets.Split;
 import org.mbmrl.datasets.family.Simulator;
 import org.mbmrl.datasets.family.TaskFamily;
 import org.mbmrl.workers.NativeThreads;
-import org.mbmrl.workers.bench.KernelBenchmarks;
+import org.mbmrl.workers.algorithms.Algorithm;
+import org.mbmrl.workers.algorithms.Algorithms;
+import org.mbmrl.workers.algorithms.CommonSettings;
+import org.mbmrl.workers.algorithms.MapSection;
+import org.mbmrl.workers.algorithms.TaskStateTable;
+import org.mbmrl.workers.algorithms.famle.Famle;
+import org.mbmrl.workers.algorithms.maml.Maml;
+import org.mbmrl.workers.algorithms.vi.VariationalInference;
+import org.mbmrl.workers.control.AdapterSettings;
+import org.mbmrl.workers.control.ModelDynamics;
+import org.mbmrl.workers.control.OnlineAdapter;
+import org.mbmrl.workers.control.Planner;
+import org.mbmrl.workers.control.PlannerSettings;
+import org.mbmrl.workers.control.RecentTransitions;
+import org.mbmrl.workers.learn.InnerLoop;
 import org.mbmrl.workers.model.GaussianMlp;
 import org.mbmrl.workers.model.Loss;
 import org.mbmrl.workers.model.MlpSpec;
@@ -18,16 +32,20 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Latency of one control step of online adaptation + MPC on the W1 model
- * ({@link KernelBenchmarks#W1_SPEC}: 10 observation + 16 action inputs, 512 x 3 tanh, 20
- * outputs = mean and log-variance of 10 state changes; float32): GrBAL's adapter (one
- * gradient step on the last M = 32 transitions, W2's shape, from theta* every step) and an
- * MPPI planner with 1000 candidates x horizon 15 x 1 iteration (W3's shape: 15 batched
- * forward passes of 1000 rows), on a synthetic 10-state / 16-action linear family with a
- * quadratic reward (the model is untrained: latency does not depend on its accuracy).
+ * ({@link KernelBenchmarks#W1_SPEC}: 10 observation + 16 action inputs, plus the algorithm's
+ * context input, 512 x 3 tanh, 20 outputs = mean and log-variance of 10 state changes;
+ * float32), for each adaptive algorithm's own online adapter with one step (k = 1) on the last
+ * M = 32 transitions (W2's shape): GrBAL ({@code maml}: one gradient step from theta*), FAMLE
+ * (eq. 17 over 40 training embeddings of width 4, one batched forward pass of 40 x 32 rows, then
+ * one joint step on (theta, h), eq. 18) and VI (one ELBO step on q(z) with theta* fixed, latent
+ * width 2, eq. 23); then an MPPI planner with 1000 candidates x horizon 15 x 1 iteration (W3's
+ * shape: 15 batched forward passes of 1000 rows), on a synthetic 10-state / 16-action linear
+ * family with a quadratic reward (the model is untrained: latency does not depend on its
+ * accuracy).
  *
  * <p>The window is full from the first timed step (steady state). After warm-up steps, each
- * control step's adapt time (adapter + handing phi to the dynamics) and plan time are taken
- * with {@link System#nanoTime()}; the figures are medians over the timed steps.
+ * control step's adapt time (adapter + handing the model to the dynamics) and plan time are
+ * taken with {@link System#nanoTime()}; the figures are medians over the timed steps.
  * {@code candidate-steps/s} = 1000 x 15 / median plan time. Quick mode (tests) times a
  * couple of steps: its figures are not measurements. A benchmark, not a timed test.
  */
@@ -35,19 +53,24 @@ public final class ControlBenchmark {
     public static final int CANDIDATES = 1000;
     public static final int HORIZON = 15;
     public static final int WINDOW = 32;
+    /** Training embeddings FAMLE's eq. 17 chooses among. */
+    public static final int TRAINING_TASKS = 40;
+    /** The algorithms benchmarked, by config name. */
+    public static final List<String> ALGORITHMS = List.of(Maml.NAME, Famle.NAME, VariationalInference.NAME);
 
     private ControlBenchmark() {}
 
     /** Median ms per control step (adapt, plan, both) and the planner's candidate-steps per second. */
-    public record Figures(int threads, boolean quick, int timedSteps, double adaptMs, double planMs, double stepMs,
-            double candidateStepsPerSecond) {
+    public record Figures(String algorithm, String adapter, int contextDim, int threads, boolean quick, int timedSteps,
+            double adaptMs, double planMs, double stepMs, double candidateStepsPerSecond) {
 
         public String toTable() {
-            return String.format(Locale.ROOT, "control step benchmark: threads=%d, %s run, %d timed steps%n"
-                    + "model %s, adapter gradient (k=1, M=%d), planner mppi %d candidates x H%d x 1 iteration%n"
+            return String.format(Locale.ROOT, "control step benchmark (%s, adapter %s): threads=%d, %s run, %d timed steps%n"
+                    + "model %s (context %d), adapter k=1 on M=%d, planner mppi %d candidates x H%d x 1 iteration%n"
                     + "adapt  %10.2f ms/step%nplan   %10.2f ms/step%ntotal  %10.2f ms/step%nmodel  %,10.0f cand-steps/s%n",
-                    threads, quick ? "quick" : "full", timedSteps, describe(KernelBenchmarks.W1_SPEC), WINDOW, CANDIDATES,
-                    HORIZON, adaptMs, planMs, stepMs, candidateStepsPerSecond);
+                    algorithm, adapter, threads, quick ? "quick" : "full", timedSteps,
+                    describe(KernelBenchmarks.W1_SPEC.withContextDim(contextDim)), contextDim, WINDOW, CANDIDATES, HORIZON,
+                    adaptMs, planMs, stepMs, candidateStepsPerSecond);
         }
 
         private static String describe(MlpSpec s) {
@@ -55,23 +78,34 @@ public final class ControlBenchmark {
         }
     }
 
-    /** Runs the benchmark with {@code threads} native threads; {@code quick} for a short run (tests). */
+    /** GrBAL's control step ({@link #run(int, boolean, String)} for maml). */
     public static Figures run(int threads, boolean quick) {
+        return run(threads, quick, Maml.NAME);
+    }
+
+    /** Runs the benchmark for {@code algorithm}'s online adapter with {@code threads} native threads; {@code quick} for tests. */
+    public static Figures run(int threads, boolean quick, String algorithmName) {
         NativeThreads.configure(threads);
         int warmup = quick ? 1 : 5;
         int timed = quick ? 2 : 30;
 
-        MlpSpec spec = KernelBenchmarks.W1_SPEC;
-        GaussianMlp model = new GaussianMlp(spec, DataType.FLOAT);
+        CommonSettings common = new CommonSettings(new InnerLoop(WINDOW, WINDOW, 1, 1e-3, Loss.NLL), 1, 1e-3, false,
+                new AdapterSettings(1, 1e-3, WINDOW, Loss.NLL));
+        Algorithm algorithm = Algorithms.byName(algorithmName).bind(MapSection.defaults(Algorithms.byName(algorithmName)),
+                common);
+        MlpSpec spec = KernelBenchmarks.W1_SPEC.withContextDim(algorithm.contextDim());
+        GaussianMlp model = spec.create(DataType.FLOAT);
         INDArray thetaStar = model.initialParameters(7);
+        TaskStateTable trained = randomTaskState(algorithm);
+        String adapterName = algorithm.defaultOnlineAdapter();
+        AdapterSettings settings = algorithm.adapterDefaults(adapterName).with(1, null, WINDOW);
+        OnlineAdapter adapter = algorithm.onlineAdapter(adapterName, model, thetaStar, trained, settings, 13);
         TaskFamily family = new SyntheticFamily(spec.observationDim(), spec.actionDim());
         Normalizer norm = identity(spec.observationDim(), spec.actionDim());
-        ModelDynamics dynamics = new ModelDynamics(model, thetaStar, norm, family);
-        OnlineAdapter adapter = OnlineAdapter.create(GradientAdapter.NAME, model, thetaStar,
-                new AdapterSettings(1, 1e-3, WINDOW, Loss.NLL));
+        ModelDynamics dynamics = new ModelDynamics(model, adapter.adapt(null), norm, family);
         PlannerSettings ps = new PlannerSettings(PlannerSettings.Type.MPPI, HORIZON, CANDIDATES, 1, 1, 1.0, 0.5, 11);
         Planner planner = Planner.create(ps, dynamics);
-        RecentTransitions recent = new RecentTransitions(WINDOW, norm, DataType.FLOAT);
+        RecentTransitions recent = new RecentTransitions(WINDOW, norm, spec.contextDim(), DataType.FLOAT);
 
         // Fill the window with random-action transitions: the timed steps see a full window.
         Simulator sim = family.simulator(new double[] {1.0});
@@ -92,7 +126,7 @@ public final class ControlBenchmark {
         double[] stepMs = new double[timed];
         for (int t = 0; t < warmup + timed; t++) {
             long t0 = System.nanoTime();
-            dynamics.setParameters(adapter.parameters(recent));
+            dynamics.setModel(adapter.adapt(recent.batch()));
             long t1 = System.nanoTime();
             double[] action = planner.act(obs, t);
             long t2 = System.nanoTime();
@@ -106,8 +140,22 @@ public final class ControlBenchmark {
             }
         }
         double plan = median(planMs);
-        return new Figures(threads, quick, timed, median(adaptMs), plan, median(stepMs),
-                ps.evaluationsPerStep() / (plan / 1e3));
+        return new Figures(algorithm.name(), adapterName, spec.contextDim(), threads, quick, timed, median(adaptMs), plan,
+                median(stepMs), ps.evaluationsPerStep() / (plan / 1e3));
+    }
+
+    /** {@value #TRAINING_TASKS} training tasks' state rows, seeded uniform in [-1, 1] (FAMLE's H*). */
+    private static TaskStateTable randomTaskState(Algorithm algorithm) {
+        long[] ids = new long[TRAINING_TASKS];
+        float[] rows = new float[TRAINING_TASKS * algorithm.taskStateWidth()];
+        SplittableRandom rng = new SplittableRandom(17);
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = i;
+        }
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = (float) (2 * rng.nextDouble() - 1);
+        }
+        return TaskStateTable.of(ids, algorithm.taskStateWidth(), rows);
     }
 
     private static double median(double[] v) {
@@ -255,6 +303,8 @@ public final class ControlBenchmark {
 
     public static void main(String[] args) {
         int threads = args.length > 0 ? Integer.parseInt(args[0]) : Runtime.getRuntime().availableProcessors();
-        System.out.print(run(threads, args.length > 1 && args[1].equals("--quick")).toTable());
+        for (String a : ALGORITHMS) {
+            System.out.print(run(threads, args.length > 1 && args[1].equals("--quick"), a).toTable());
+        }
     }
 }

@@ -1,8 +1,11 @@
-package org.mbmrl.workers.learn;
+package org.mbmrl.workers.algorithms.reptile;
 
 import org.mbmrl.datasets.TaskTransitions;
+import org.mbmrl.workers.learn.Adaptation;
+import org.mbmrl.workers.learn.InnerLoop;
+import org.mbmrl.workers.learn.SegmentLearner;
 import org.mbmrl.workers.model.Batch;
-import org.mbmrl.workers.model.GaussianMlp;
+import org.mbmrl.workers.model.DynamicsModel;
 import org.mbmrl.workers.model.Loss;
 import org.mbmrl.workers.model.Normalizer;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -18,7 +21,7 @@ public final class ReptileLearner extends SegmentLearner {
     private final int steps;
     private final double lr;
 
-    public ReptileLearner(GaussianMlp model, Normalizer normalizer, InnerLoop inner, int steps, double lr, int segments) {
+    public ReptileLearner(DynamicsModel model, Normalizer normalizer, InnerLoop inner, int steps, double lr, int segments) {
         super(model, normalizer, inner, segments);
         if (steps < 1) {
             throw new IllegalArgumentException("reptile.steps must be >= 1; got " + steps);

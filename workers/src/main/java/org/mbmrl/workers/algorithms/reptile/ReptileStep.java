@@ -1,9 +1,13 @@
-package org.mbmrl.driver.train;
+package org.mbmrl.workers.algorithms.reptile;
 
 import java.util.Map;
+import org.mbmrl.workers.algorithms.OuterOptimizer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** Reptile's outer update (eq. 6, batched): {@code theta += epsilon * mean(phi - theta)}. */
+/**
+ * Reptile's outer update (eq. 6, batched): {@code theta += epsilon * mean(phi - theta)}; also
+ * FAMLE's move of theta toward the adapted parameters (algorithm 3, line 10).
+ */
 public final class ReptileStep implements OuterOptimizer {
     private final double epsilon;
     private long t;
@@ -23,6 +27,11 @@ public final class ReptileStep implements OuterOptimizer {
     @Override
     public String name() {
         return "reptile";
+    }
+
+    @Override
+    public Map<String, Double> settings() {
+        return Map.of("epsilon", epsilon);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package org.mbmrl.driver.train;
+package org.mbmrl.workers.algorithms;
 
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -7,7 +7,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Adam (Kingma and Ba, 2015) on the meta-gradient, the outer optimizer of maml (eq. 4 with
- * Adam in place of plain SGD, as GrBAL does) and pooled. Moments are kept in double.
+ * Adam in place of plain SGD, as GrBAL does), pooled and vi. Moments are kept in double.
  */
 public final class Adam implements OuterOptimizer {
     public static final double BETA1 = 0.9;
@@ -41,6 +41,11 @@ public final class Adam implements OuterOptimizer {
     @Override
     public String name() {
         return "adam";
+    }
+
+    @Override
+    public Map<String, Double> settings() {
+        return Map.of("lr", lr);
     }
 
     @Override

@@ -1,8 +1,11 @@
-package org.mbmrl.workers.learn;
+package org.mbmrl.workers.algorithms.pooled;
 
 import org.mbmrl.datasets.TaskTransitions;
+import org.mbmrl.workers.learn.InnerLoop;
+import org.mbmrl.workers.learn.SegmentLearner;
 import org.mbmrl.workers.model.Batch;
-import org.mbmrl.workers.model.GaussianMlp;
+import org.mbmrl.workers.model.DynamicsModel;
+import org.mbmrl.workers.model.Loss;
 import org.mbmrl.workers.model.Normalizer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -13,14 +16,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class PooledLearner extends SegmentLearner {
 
-    public PooledLearner(GaussianMlp model, Normalizer normalizer, InnerLoop inner, int segments) {
+    public PooledLearner(DynamicsModel model, Normalizer normalizer, InnerLoop inner, int segments) {
         super(model, normalizer, inner, segments);
     }
 
     @Override
     protected double[] segment(INDArray theta, TaskTransitions task, int start, Batch past, Batch future, INDArray direction) {
         Batch whole = batch(task, start, inner.segmentLength());
-        model.lossAndGradient(theta, whole.x(), whole.y(), direction);
+        model.lossAndGradient(theta, whole.x(), whole.y(), Loss.NLL, direction, null);
         return prePost(theta, past, future);
     }
 }

@@ -1,8 +1,11 @@
-package org.mbmrl.workers.learn;
+package org.mbmrl.workers.algorithms.maml;
 
 import org.mbmrl.datasets.TaskTransitions;
+import org.mbmrl.workers.learn.InnerLoop;
+import org.mbmrl.workers.learn.SegmentLearner;
 import org.mbmrl.workers.model.Batch;
-import org.mbmrl.workers.model.GaussianMlp;
+import org.mbmrl.workers.model.DynamicsModel;
+import org.mbmrl.workers.model.Loss;
 import org.mbmrl.workers.model.Normalizer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,16 +32,19 @@ import org.nd4j.linalg.factory.Nd4j;
  * Hessian-vector product; first order drops the H terms.
  */
 public final class MamlLearner extends SegmentLearner {
-    private final boolean secondOrder;
+    private final DynamicsModel.SecondOrder secondOrder;
 
-    public MamlLearner(GaussianMlp model, Normalizer normalizer, InnerLoop inner, boolean secondOrder, int segments) {
+    /** With {@code secondOrder}, the model must offer Hessian-vector products ({@link DynamicsModel#secondOrder()}). */
+    public MamlLearner(DynamicsModel model, Normalizer normalizer, InnerLoop inner, boolean secondOrder, int segments) {
         super(model, normalizer, inner, segments);
-        this.secondOrder = secondOrder;
+        this.secondOrder = secondOrder ? model.secondOrder().orElseThrow(() -> new IllegalArgumentException(
+                "train.second_order=true needs a model with Hessian-vector products; " + model.getClass().getSimpleName()
+                        + " has none")) : null;
     }
 
     @Override
     protected double[] segment(INDArray theta, TaskTransitions task, int start, Batch past, Batch future, INDArray direction) {
-        double pre = model.loss(theta, future.x(), future.y());
+        double pre = model.loss(theta, future.x(), future.y(), Loss.NLL);
         return new double[] {pre, metaGradient(theta, past, future, direction)};
     }
 
@@ -58,14 +64,14 @@ public final class MamlLearner extends SegmentLearner {
         phi[0] = theta;
         for (int j = 0; j < k; j++) {
             phi[j + 1] = scratch(theta, j);
-            model.lossAndGradient(phi[j], past.x(), past.y(), out, inner.loss());
+            model.lossAndGradient(phi[j], past.x(), past.y(), inner.loss(), out, null);
             Nd4j.exec(new SubOp(phi[j], out.muli(inner.lr()), phi[j + 1]));
         }
-        double loss = model.lossAndGradient(phi[k], future.x(), future.y(), out);
-        if (secondOrder && k > 0) {
+        double loss = model.lossAndGradient(phi[k], future.x(), future.y(), Loss.NLL, out, null);
+        if (secondOrder != null && k > 0) {
             INDArray hv = phi[k];
             for (int j = k - 1; j >= 0; j--) {
-                model.hessianVectorProduct(phi[j], past.x(), past.y(), out, hv, inner.loss());
+                secondOrder.hessianVectorProduct(phi[j], past.x(), past.y(), out, hv, inner.loss());
                 out.subi(hv.muli(inner.lr()));
             }
         }

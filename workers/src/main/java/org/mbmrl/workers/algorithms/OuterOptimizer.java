@@ -1,4 +1,4 @@
-package org.mbmrl.driver.train;
+package org.mbmrl.workers.algorithms;
 
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -15,6 +15,9 @@ public interface OuterOptimizer {
 
     /** Name recorded in checkpoints ({@code adam}, {@code reptile}). */
     String name();
+
+    /** Its settings, recorded in checkpoints beside the name (e.g. {@code lr}, {@code epsilon}). */
+    Map<String, Double> settings();
 
     /** State arrays to checkpoint (may be empty). */
     Map<String, INDArray> state();
