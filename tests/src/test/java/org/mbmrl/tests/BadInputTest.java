@@ -257,14 +257,14 @@ class BadInputTest {
                 out.toString()), "action_dim 2", "do not match family pendulum");
         assertFalse(Files.exists(out));
 
-        // A checkpoint whose model does not fit the dataset it is run on.
+        // A checkpoint whose manifest claims a model its theta does not fit (2 actions, theta for 1).
         Path copy = Fixtures.copy(Fixtures.controlRun(), "mismatched");
         Path manifest = copy.resolve("checkpoints/iter-000006/manifest.json");
         Files.writeString(manifest, Files.readString(manifest).replaceFirst("\"action_dim\"\\s*:\\s*1", "\"action_dim\" : 2"));
         List<String> before = listing(copy);
-        rejects(List.of("evaluate", "--run", copy.toString(), "--control"), "checkpoint iter-000006", "action_dim 2",
-                "do not match dataset");
-        rejects(List.of("collect", "--run", copy.toString(), "--out", out.toString()), "action_dim 2", "do not match dataset");
+        rejects(List.of("evaluate", "--run", copy.toString(), "--control"), "checkpoint iter-000006",
+                "theta.npy must hold 470 float32 values", "2 act", "got 454");
+        rejects(List.of("collect", "--run", copy.toString(), "--out", out.toString()), "theta.npy must hold 470");
         assertFalse(Files.exists(out));
         assertEquals(before, listing(copy), "nothing written");
     }
@@ -290,7 +290,7 @@ class BadInputTest {
         rejects(List.of("evaluate", "--run", copy.toString(), "--control", "--set", "control.change_step=40"),
                 "control.change_step (40) must be below the episode length (40)");
         rejects(List.of("evaluate", "--run", copy.toString(), "--control", "--set", "adapt.lr=0.1"),
-                "--set adapt.lr", "only keys under control.*");
+                "--set adapt.lr", "only control.*, collect.*, famle.adapt_embedding_lr");
         Path out = Fixtures.scratch("collect").resolve("v");
         rejects(List.of("collect", "--run", copy.toString(), "--out", out.toString(), "--set", "control.planner.iterations=0"),
                 "control.planner.iterations must be >= 1; got 0");
@@ -318,6 +318,69 @@ class BadInputTest {
         args.add("3");
         rejects(args, "train.rounds = 2", "--more-iterations and --time-budget are not supported");
         assertFalse(Files.exists(run));
+    }
+
+    @Test
+    void adaptiveModelSettingsOutOfRange() {
+        Path run = Fixtures.scratch("run").resolve("r");
+        rejects(train(Fixtures.smallDataset(), run, "algorithm=famle", "famle.embedding_dim=0"),
+                "famle.embedding_dim must be >= 1; got 0");
+        rejects(train(Fixtures.smallDataset(), run, "algorithm=vi", "vi.latent_dim=0"), "vi.latent_dim must be >= 1; got 0");
+        rejects(train(Fixtures.smallDataset(), run, "algorithm=vi", "vi.beta=-0.1"),
+                "vi.beta must be a finite number >= 0; got -0.1");
+        rejects(train(Fixtures.smallDataset(), run, "algorithm=famle", "famle.embedding_lr=-1"),
+                "famle.embedding_lr must be a finite number >= 0; got -1.0");
+        rejects(train(Fixtures.smallDataset(), run, "algorithm=famle", "famle.lr=-0.5"), "famle.lr", "-0.5");
+        rejects(train(Fixtures.smallDataset(), run, "algorithm=vi", "vi.posterior_lr=-0.5"), "vi.posterior_lr", "-0.5");
+        rejects(train(Fixtures.smallDataset(), run, "algorithm=vi", "vi.inference_lr=-0.5"), "vi.inference_lr", "-0.5");
+        rejects(train(Fixtures.smallDataset(), run, "algorithm=famle", "control.adapter.type=gradient"),
+                "control.adapter.type 'gradient' does not fit algorithm famle", "famle, none");
+        assertFalse(Files.exists(run));
+    }
+
+    /** A two-iteration famle run to break: its checkpoint holds the embeddings as task_state.npy. */
+    private static Path famleRun() {
+        Path run = Fixtures.scratch("famle-run").resolve("r");
+        SharedSpark.Run r = SharedSpark.cli(train(Fixtures.smallDataset(), run, "algorithm=famle", "model.hidden=[8]")
+                .toArray(String[]::new));
+        assertEquals(0, r.exitCode(), r.err());
+        return run;
+    }
+
+    @Test
+    void checkpointWithoutItsTaskState() throws IOException {
+        Path run = famleRun();
+        Path ckpt = run.resolve("checkpoints/iter-000002");
+        // The file gone, and gone from the manifest too (so no sha256 check catches it first).
+        Files.delete(ckpt.resolve("task_state.npy"));
+        Path manifest = ckpt.resolve("manifest.json");
+        Files.writeString(manifest, Files.readString(manifest).replaceAll("\"task_state.npy\" : \"[0-9a-f]+\",?", ""));
+        List<String> before = listing(run);
+        rejects(List.of("evaluate", "--run", run.toString(), "--split", "ood"), "checkpoint iter-000002",
+                "task_state.npy is missing", "famle keeps 4 numbers");
+        rejects(List.of("evaluate", "--run", run.toString(), "--control"), "task_state.npy is missing");
+        Path out = Fixtures.scratch("export").resolve("m.zip");
+        rejects(List.of("export", run.toString(), "--out", out.toString()), "task_state.npy is missing");
+        assertFalse(Files.exists(out));
+        assertEquals(before, listing(run), "nothing written");
+    }
+
+    @Test
+    void checkpointWhoseTaskStateHasTheWrongShape() throws Exception {
+        Path run = famleRun();
+        Path ckpt = run.resolve("checkpoints/iter-000002");
+        // 12 tasks x 3 numbers where the algorithm keeps 4, with a matching sha256: only the shape is wrong.
+        byte[] npy = org.nd4j.linalg.factory.Nd4j.toNpyByteArray(org.nd4j.linalg.factory.Nd4j.zeros(
+                org.nd4j.linalg.api.buffer.DataType.FLOAT, 12, 3));
+        Files.write(ckpt.resolve("task_state.npy"), npy);
+        String sha = org.mbmrl.driver.checkpoint.Files.sha256(npy);
+        Path manifest = ckpt.resolve("manifest.json");
+        Files.writeString(manifest, Files.readString(manifest).replaceAll("(\"task_state.npy\" : \")[0-9a-f]+", "$1" + sha));
+        List<String> before = listing(run);
+        rejects(List.of("evaluate", "--run", run.toString(), "--split", "ood"), "task_state.npy must be float32 of shape",
+                "[tasks, 4]", "[12, 3]");
+        rejects(List.of("inspect", run.toString()));
+        assertEquals(before, listing(run), "nothing written");
     }
 
     private static List<String> listing(Path dir) throws IOException {

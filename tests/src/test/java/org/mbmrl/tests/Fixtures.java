@@ -104,8 +104,13 @@ final class Fixtures {
 
     /** Bytes of theta in a run's checkpoint {@code name}. */
     static byte[] theta(Path runDir, String name) {
+        return checkpointFile(runDir, name, "theta.npy");
+    }
+
+    /** Bytes of {@code file} in a run's checkpoint {@code name}. */
+    static byte[] checkpointFile(Path runDir, String name, String file) {
         try {
-            return Files.readAllBytes(runDir.resolve("checkpoints").resolve(name).resolve("theta.npy"));
+            return Files.readAllBytes(runDir.resolve("checkpoints").resolve(name).resolve(file));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -28,13 +28,17 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Generate a small pendulum dataset, train pooled, reptile and maml, evaluate them on",
+        description = {"Generate a small pendulum dataset, train pooled, reptile, maml, famle and vi, evaluate them on",
             "out-of-distribution tasks (heavier, longer pendulums) and print the comparison; then control",
-            "episodes on those tasks: maml + gradient adaptation vs pooled vs MPC on the true dynamics."})
+            "episodes on those tasks: GrBAL (maml), FAMLE and VI, each adapting online, vs pooled (MB) vs MPC",
+            "on the true dynamics."})
 final class DemoCommand implements Callable<Integer> {
-    static final List<String> ALGORITHMS = List.of("pooled", "reptile", "maml");
-    /** The runs compared in control: GrBAL (maml, gradient adapter; with the true-dynamics reference) and MB (pooled). */
-    static final List<String> CONTROL_ALGORITHMS = List.of("maml", "pooled");
+    static final List<String> ALGORITHMS = List.of("pooled", "reptile", "maml", "famle", "vi");
+    /**
+     * The runs compared in control, each with its own online adapter: GrBAL (maml, with the
+     * true-dynamics reference), MB (pooled), FAMLE and VI.
+     */
+    static final List<String> CONTROL_ALGORITHMS = List.of("maml", "pooled", "famle", "vi");
 
     @Spec
     CommandSpec spec;
@@ -47,7 +51,7 @@ final class DemoCommand implements Callable<Integer> {
     Path dir;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",
-            description = "Override a key of the demo config for all three runs, e.g. --set train.iterations=50 (repeatable).")
+            description = "Override a key of the demo config for all five runs, e.g. --set train.iterations=50 (repeatable).")
     List<String> overrides = new ArrayList<>();
 
     @Override
@@ -81,8 +85,8 @@ final class DemoCommand implements Callable<Integer> {
         out.println();
         out.print(comparison(reports));
 
-        // Control (survey IV-A, alg. 2 + eq. 16): GrBAL (maml + gradient adaptation) vs MB (pooled, no
-        // adaptation) vs MPC on the true dynamics, on the ood tasks, without and with the mid-episode change.
+        // Control (survey IV-A, alg. 2 + eq. 16): GrBAL, FAMLE (alg. 4) and VI (alg. 5), each adapting online, vs MB
+        // (pooled, no adaptation) vs MPC on the true dynamics, on the ood tasks, without and with the mid-episode change.
         out.println();
         List<ControlReport> control = new ArrayList<>();
         for (String algorithm : CONTROL_ALGORITHMS) {

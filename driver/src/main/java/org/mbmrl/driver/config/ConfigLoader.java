@@ -129,7 +129,8 @@ public final class ConfigLoader {
 
     /**
      * {@code config} with {@code --set} overrides applied, only to keys under one of
-     * {@code allowedPrefixes} (e.g. {@code control.}); any other key is a caller error.
+     * {@code allowedPrefixes} (a section, e.g. {@code control.}, or a whole key); any other key is a
+     * caller error.
      */
     public static RunConfig withOverrides(RunConfig config, List<String> overrides, List<String> allowedPrefixes) {
         if (overrides == null || overrides.isEmpty()) {
@@ -140,8 +141,9 @@ public final class ConfigLoader {
         for (String o : overrides) {
             String key = o.indexOf('=') > 0 ? o.substring(0, o.indexOf('=')).trim() : o;
             if (allowedPrefixes.stream().noneMatch(key::startsWith)) {
-                throw new UserError("--set " + key + ": only keys under " + String.join(", ", allowedPrefixes.stream()
-                        .map(p -> p + "*").toList()) + " can be changed here (the rest is the checkpoint's)");
+                throw new UserError("--set " + key + ": only " + String.join(", ", allowedPrefixes.stream()
+                        .map(p -> p.endsWith(".") ? p + "*" : p).toList()) + " can be changed here (the rest is the"
+                        + " checkpoint's)");
             }
             applyOverride(tree, o);
         }

@@ -8,8 +8,9 @@ import java.util.Map;
 
 /**
  * The episodes of {@code evaluate --control} (one run, or several runs' for the demo) and
- * their summary table: per split, without / with the change, and method, the mean return,
- * the mean steps to recover after the change and how many episodes recovered, and the mean
+ * their summary table: per split, without / with the change, and method, the mean return
+ * with its standard deviation and 95% confidence interval (over the episodes, one per task
+ * unless {@code control.episodes} > 1), the mean steps to recover after the change and how many episodes recovered, and the mean
  * adapt and plan milliseconds per control step.
  */
 public record ControlReport(String family, int iteration, List<EpisodeOutcome> episodes) {
@@ -48,8 +49,8 @@ public record ControlReport(String family, int iteration, List<EpisodeOutcome> e
         b.append(String.format(Locale.ROOT, "control on %s%s: mean return per episode (higher is better); recovery = steps"
                 + " until the 10-step mean reward is back to its level before the change%n", family,
                 iteration >= 0 ? " (checkpoint iteration " + iteration + ")" : ""));
-        b.append(String.format(Locale.ROOT, "%-6s %-7s %-22s %8s %10s %10s %10s %10s %9s %9s%n", "split", "change",
-                "method", "episodes", "return", "std", "recovery", "recovered", "adapt_ms", "plan_ms"));
+        b.append(String.format(Locale.ROOT, "%-6s %-7s %-22s %8s %10s %10s %9s %10s %10s %9s %9s%n", "split", "change",
+                "method", "episodes", "return", "std", "ci95", "recovery", "recovered", "adapt_ms", "plan_ms"));
         for (List<EpisodeOutcome> g : groups.values()) {
             EpisodeOutcome first = g.get(0);
             double mean = 0;
@@ -74,12 +75,27 @@ public record ControlReport(String family, int iteration, List<EpisodeOutcome> e
                 var += (e.totalReturn - mean) * (e.totalReturn - mean);
             }
             double std = g.size() > 1 ? Math.sqrt(var / (g.size() - 1)) : 0;
+            double ci = halfWidth95(std, g.size());
             String rec = withChange == 0 ? "-" : String.format(Locale.ROOT, "%.1f", recovery / withChange);
             String recN = withChange == 0 ? "-" : recovered + "/" + withChange;
-            b.append(String.format(Locale.ROOT, "%-6s %-7s %-22s %8d %10.2f %10.2f %10s %10s %9.2f %9.2f%n", first.split,
-                    first.changed ? "yes" : "no", first.method, g.size(), mean, std, rec, recN, adapt / g.size(),
+            b.append(String.format(Locale.ROOT, "%-6s %-7s %-22s %8d %10.2f %10.2f %9s %10s %10s %9.2f %9.2f%n",
+                    first.split, first.changed ? "yes" : "no", first.method, g.size(), mean, std,
+                    Double.isNaN(ci) ? "-" : String.format(Locale.ROOT, "%.2f", ci), rec, recN, adapt / g.size(),
                     plan / g.size()));
         }
         return b.toString();
+    }
+
+    /**
+     * Half-width of the 95% confidence interval of a mean of {@code n} values with sample
+     * standard deviation {@code std}: Student's t quantile (n - 1 degrees of freedom) times the
+     * standard error; NaN below two values.
+     */
+    public static double halfWidth95(double std, int n) {
+        if (n < 2) {
+            return Double.NaN;
+        }
+        double t = new org.apache.commons.math3.distribution.TDistribution(null, n - 1).inverseCumulativeProbability(0.975);
+        return t * std / Math.sqrt(n);
     }
 }

@@ -19,8 +19,23 @@ import org.mbmrl.driver.data.DatasetReader;
  * checkpoint's, unless another is given), whose dimensions and task family must fit the model.
  */
 public final class ControlSource {
-    /** Config keys a controller command may override with {@code --set}. */
-    public static final List<String> OVERRIDABLE = List.of("control.", "collect.");
+    /**
+     * Config keys a controller command may override with {@code --set}: the control and collect
+     * sections, and the algorithms' meta-test settings (e.g. {@code vi.inference_lr}).
+     */
+    public static final List<String> OVERRIDABLE = overridable();
+
+    private static List<String> overridable() {
+        List<String> keys = new java.util.ArrayList<>(List.of("control.", "collect."));
+        for (org.mbmrl.workers.algorithms.MetaAlgorithm a : org.mbmrl.workers.algorithms.Algorithms.all()) {
+            for (org.mbmrl.workers.algorithms.Setting s : a.settings()) {
+                if (s.metaTest()) {
+                    keys.add(a.sectionName() + "." + s.key());
+                }
+            }
+        }
+        return List.copyOf(keys);
+    }
 
     public final TrainedRun run;
     public final Path runDir;

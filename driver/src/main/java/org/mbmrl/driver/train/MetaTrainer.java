@@ -179,7 +179,8 @@ public final class MetaTrainer {
                 throw new UserError("checkpoint " + latest + " has " + theta.length + " parameters; the config's model has "
                         + spec.parameterCount());
             }
-            TaskStateTable state = from != null ? CheckpointManifest.taskState(from, algorithm.taskStateWidth())
+            TaskStateTable state = from != null && algorithm.taskStateWidth() > 0
+                    ? CheckpointManifest.taskState(from, algorithm.taskStateWidth())
                     : initialTaskState(algorithm, train.taskIds(), Seeds.derive(config.seed(), Seeds.STREAM_TASK_STATE));
             if (!java.util.Arrays.equals(state.taskIds(), sortedIds(train.taskIds())) && state.width() > 0) {
                 throw new UserError("checkpoint " + latest + ": its task state covers " + state.size() + " training tasks, not"

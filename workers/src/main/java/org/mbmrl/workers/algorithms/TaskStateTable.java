@@ -112,6 +112,9 @@ public final class TaskStateTable implements Serializable {
 
     /** The rows of {@code ids} (sorted), concatenated: what travels with theta to the executors. */
     public float[] rowsOf(long[] ids) {
+        if (width == 0) {
+            return new float[0];
+        }
         float[] out = new float[ids.length * width];
         for (int k = 0; k < ids.length; k++) {
             System.arraycopy(rows, index(ids[k]) * width, out, k * width, width);

@@ -48,7 +48,7 @@ class AlgorithmsTest {
         // MB+DE has its own k and alpha; GrBAL adapts as it was meta-trained.
         assertEquals(COMMON.finetune(), bind("pooled").adapterDefaults("finetune"));
         assertEquals(AdapterSettings.of(COMMON.inner()), bind("maml").adapterDefaults("gradient"));
-        assertEquals(new AdapterSettings(10, 0.05, 16, Loss.NLL), bind("vi").adapterDefaults("vi"));
+        assertEquals(new AdapterSettings(20, 0.5, 16, Loss.NLL), bind("vi").adapterDefaults("vi"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> bind("maml").adapterDefaults("famle"));
         assertEquals("online adapter 'famle' does not fit algorithm maml (its adapters: gradient, finetune, none)",

@@ -58,7 +58,7 @@ public final class Famle implements MetaAlgorithm {
                 new Setting("embedding_lr", 0.1, "their step size on h_i"),
                 new Setting("epsilon", 0.5, "alg. 3 line 10: theta += epsilon * mean(phi - theta)"),
                 new Setting("embedding_epsilon", 1.0, "alg. 3 line 11: h_i += embedding_epsilon * (h_i' - h_i)"),
-                new Setting("adapt_embedding_lr", 0.1, "eq. 18: beta, the online step size on h (theta's is adapt.lr)"));
+                Setting.online("adapt_embedding_lr", 0.1, "eq. 18: beta, the online step size on h (theta's is adapt.lr)"));
     }
 
     @Override

@@ -50,10 +50,10 @@ public final class VariationalInference implements MetaAlgorithm {
         return List.of(
                 new Setting("latent_dim", 2, "width of the latent z (the model's context input)"),
                 new Setting("beta", 0.1, "weight of KL(q || N(0, I)) against the mean per-transition NLL"),
-                new Setting("posterior_steps", 1, "SGD steps on q(z_i) per sampled task and iteration (the max of eq. 22)"),
-                new Setting("posterior_lr", 0.05, "their step size on q(z_i)'s mean and log-variance"),
-                new Setting("inference_steps", 10, "eq. 23 online: ELBO steps on q(z) per control step (k)"),
-                new Setting("inference_lr", 0.05, "their step size (alpha)"));
+                new Setting("posterior_steps", 3, "SGD steps on q(z_i) per sampled task and iteration (the max of eq. 22)"),
+                new Setting("posterior_lr", 0.5, "their step size on q(z_i)'s mean and log-variance"),
+                Setting.online("inference_steps", 20, "eq. 23 online: ELBO steps on q(z) per control step (k)"),
+                Setting.online("inference_lr", 0.5, "their step size (alpha)"));
     }
 
     @Override
