@@ -22,11 +22,11 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public class ControlDiagnostic {
   static SparkSession spark;
-  record M(String label, ControlSource src, GaussianMlp model, INDArray theta) {}
+  record M(String label, ControlSource src, DynamicsModel model, INDArray theta) {}
   static M open(String run) {
     ControlSource s = ControlSource.open(spark, run, null, null, List.of());
-    GaussianMlp model = new GaussianMlp(s.spec, DataType.FLOAT);
-    INDArray th = Nd4j.create(s.theta, new long[]{1, s.theta.length}, DataType.FLOAT);
+    DynamicsModel model = s.run.spec.create(DataType.FLOAT);
+    INDArray th = Nd4j.create(s.run.theta, new long[]{1, s.run.theta.length}, DataType.FLOAT);
     return new M(run, s, model, th);
   }
   public static void main(String[] a) {
@@ -57,9 +57,9 @@ public class ControlDiagnostic {
         M mm = m == 0 ? pooled : maml;
         String ad = m == 0 || m == 2 ? "none" : "gradient";
         AdapterSettings as = m == 3 ? new AdapterSettings(k, lr, window, cfg.loss()) : cfg;
-        ControlEpisode ep = ControlEpisode.onModel(f, new ModelDynamics(mm.model, mm.theta, mm.src.normalizer, f),
-            OnlineAdapter.create(ad, mm.model, mm.theta, as), new RecentTransitions(as.window(), mm.src.normalizer, DataType.FLOAT),
-            ps.withSeed(plan));
+        OnlineAdapter adapter = ad.equals("none") ? new NoAdapter(mm.theta) : new GradientAdapter(mm.model, mm.theta, as);
+        ControlEpisode ep = ControlEpisode.onModel(f, new ModelDynamics(mm.model, AdaptedModel.of(mm.theta), mm.src.run.normalizer, f),
+            adapter, new RecentTransitions(as.window(), mm.src.run.normalizer, 0, DataType.FLOAT), ps.withSeed(plan));
         ControlEpisode.Result r = ep.run(t.taskId(), 0, t.parameters(), new ControlEpisode.Settings(f.episodeLength(), -1, reset));
         ret[m] = r.totalReturn();
         sum[m] += r.totalReturn();
@@ -80,15 +80,15 @@ public class ControlDiagnostic {
           Arrays.toString(t.parameters()), ret[0], ret[1], ret[2], k, lr, window, ret[3]);
       // Prediction errors on the GrBAL trajectory: pooled, maml theta*, maml phi_t (config), maml phi_t (variant)
       TaskTransitions tr = grbal.transitions();
-      Normalizer norm = maml.src.normalizer;
+      Normalizer norm = maml.src.run.normalizer;
       for (int s = cfg.window(); s + 15 < tr.size(); s += 3) {
-        Batch win = Batch.of(tr, s - cfg.window(), cfg.window(), norm, new float[0], DataType.FLOAT);
+        Batch win = Batch.of(tr, s - cfg.window(), cfg.window(), norm, 0, DataType.FLOAT);
         INDArray phi = Adaptation.adapt(maml.model, maml.theta, win, cfg.steps(), cfg.lr(), cfg.loss());
         int w2 = Math.min(window, s);
-        Batch win2 = Batch.of(tr, s - w2, w2, norm, new float[0], DataType.FLOAT);
+        Batch win2 = Batch.of(tr, s - w2, w2, norm, 0, DataType.FLOAT);
         INDArray phi2 = Adaptation.adapt(maml.model, maml.theta, win2, k, lr, cfg.loss());
         INDArray[] ths = {pooled.theta, maml.theta, phi, phi2};
-        Normalizer[] ns = {pooled.src.normalizer, norm, norm, norm};
+        Normalizer[] ns = {pooled.src.run.normalizer, norm, norm, norm};
         for (int m = 0; m < 4; m++) {
           for (int hi = 0; hi < 3; hi++) {
             err[m][hi] += rollErr(m == 0 ? pooled.model : maml.model, ths[m], ns[m], f, tr, s, H[hi]);
@@ -105,9 +105,9 @@ public class ControlDiagnostic {
     spark.stop();
   }
   /** mean squared error (in input-normalized units) of the H-step open-loop prediction from row s with recorded actions. */
-  static double rollErr(GaussianMlp model, INDArray th, Normalizer norm, TaskFamily f, TaskTransitions tr, int s, int h) {
+  static double rollErr(DynamicsModel model, INDArray th, Normalizer norm, TaskFamily f, TaskTransitions tr, int s, int h) {
     int ds = f.observationDim(), da = f.actionDim();
-    ModelDynamics md = new ModelDynamics(model, th, norm, f);
+    ModelDynamics md = new ModelDynamics(model, AdaptedModel.of(th), norm, f);
     double[] st = new double[ds];
     for (int j = 0; j < ds; j++) st[j] = tr.observation()[s * ds + j];
     double[] act = new double[da];

@@ -161,4 +161,16 @@ class ConfigLoaderTest {
                 failure(List.of("algorithm=famle", "famle.embedding_lr=-0.1")).getMessage());
         assertTrue(failure(List.of("famle.embedding_dimm=3")).getMessage().contains("unknown config key 'famle.embedding_dimm'"));
     }
+
+    @Test
+    void everyExampleConfigLoads() throws Exception {
+        try (var files = Files.list(Path.of("..", "deploy", "configs"))) {
+            List<Path> configs = files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+            assertEquals(5, configs.size(), configs.toString());
+            for (Path f : configs) {
+                RunConfig c = ConfigLoader.load(f, List.of());
+                assertEquals(f.getFileName().toString().replace(".yaml", ""), c.algorithm().name(), f.toString());
+            }
+        }
+    }
 }

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Adaptive-models campaign, step 1: for each family, a dataset (40 train / 8 test / 8 ood tasks,
+# 4 random-action episodes of 100 steps, seed 3) and five models with the same network ([64, 64],
+# tanh) and budget (3000 outer iterations, seed 1): pooled (MB), maml (GrBAL: second order, with
+# GrBAL's own mean-only inner loss, adapt.loss=mse), reptile, famle and vi, all at their defaults
+# otherwise; then the K-step prediction error of each on the test and ood splits.
+# Usage: adaptive-models.sh [FAMILY...]   (run from an empty working directory; MBMRL=path/to/bin/mbmrl)
+set -euo pipefail
+M="${MBMRL:-$(cd "$(dirname "$0")/../.." && pwd)/bin/mbmrl}"
+families=("$@")
+[[ ${#families[@]} -gt 0 ]] || families=(pendulum cartpole quadrotor-payload reacher-damage slope)
+for f in "${families[@]}"; do
+  [[ -d data-$f ]] || $M generate --family "$f" --out "data-$f" --train-tasks 40 --test-tasks 8 --ood-tasks 8 \
+    --episodes 4 --steps 100 --seed 3 | tail -1
+  for alg in pooled maml reptile famle vi; do
+    extra=()
+    [[ $alg == maml ]] && extra=(--set train.second_order=true --set adapt.loss=mse)
+    if [[ ! -d run-$f-$alg/checkpoints/iter-003000 ]]; then
+      # --continue: an interrupted run resumes from its newest checkpoint, to the same bits.
+      $M train --continue --set algorithm=$alg --set dataset="$PWD/data-$f" --set run_dir="$PWD/run-$f-$alg" \
+        --set "model.hidden=[64, 64]" --set train.iterations=3000 --set train.checkpoint_every=500 --set seed=1 \
+        "${extra[@]}" >> "train-$f-$alg.log" 2>&1
+    fi
+    for split in test ood; do
+      $M evaluate --run "run-$f-$alg" --split $split 2>&1 | grep mean | sed "s/^/$f $alg $split /"
+    done
+  done
+done
