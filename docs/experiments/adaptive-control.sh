@@ -6,11 +6,16 @@
 #      settings (below); the one with the best mean return (no change and change averaged) wins.
 #   2. The chosen settings, and MB and MPC on the true dynamics, run once on the 8 ood tasks.
 # Output lines: FAMILY LABEL split change method episodes return std ci95 recovery ...
-# Usage: adaptive-control.sh [FAMILY...]   (MBMRL=path/to/bin/mbmrl)
+# Usage: [ONLY=mb|mbde|grbal|famle|vi] adaptive-control.sh [FAMILY...]   (MBMRL=path/to/bin/mbmrl)
+# ONLY=METHOD runs one method's candidates and its ood episodes; ONLY=mb only MB's (with the
+# true dynamics).
 set -uo pipefail
 M="${MBMRL:-$(cd "$(dirname "$0")/../.." && pwd)/bin/mbmrl}"
 families=("$@")
 [[ ${#families[@]} -gt 0 ]] || families=(pendulum cartpole quadrotor-payload reacher-damage slope)
+methods=(mbde grbal famle vi)
+[[ -n "${ONLY:-}" ]] && methods=("$ONLY")
+[[ "${ONLY:-}" == mb ]] && methods=()
 
 # label | run | --set arguments (space-separated key=value)
 candidates() {
@@ -18,9 +23,9 @@ candidates() {
 mbde-lr1e-4|pooled|control.adapter.type=finetune control.finetune.steps=1 control.finetune.lr=0.0001
 mbde-lr5e-4|pooled|control.adapter.type=finetune control.finetune.steps=1 control.finetune.lr=0.0005
 mbde-lr2e-3|pooled|control.adapter.type=finetune control.finetune.steps=1 control.finetune.lr=0.002
-grbal-nll|maml-nll|
-grbal-mse|maml-mse|
-grbal-mse-half|maml-mse|control.adapter.lr=0.0025
+grbal-default|maml|
+grbal-half|maml|control.adapter.lr=0.0025
+grbal-double|maml|control.adapter.lr=0.01
 famle-default|famle|
 famle-select-only|famle|control.adapter.steps=0
 famle-embedding-only|famle|control.adapter.lr=0.0
@@ -30,33 +35,38 @@ vi-lr0.1|vi|control.adapter.lr=0.1
 LIST
 }
 
-control() { # family label run split extra...
+control() { # family label run split [key=value | --reference]...
   local f=$1 label=$2 run=$3 split=$4
   shift 4
-  local sets=()
-  for kv in "$@"; do sets+=(--set "$kv"); done
-  $M evaluate --run "run-$f-$run" --control --split "$split" "${sets[@]}" 2>&1 | grep -E "^$split " | sed "s/^/$f $label /"
+  local args=()
+  for a in "$@"; do
+    if [[ $a == --* ]]; then args+=("$a"); else args+=(--set "$a"); fi
+  done
+  $M evaluate --run "run-$f-$run" --control --split "$split" "${args[@]}" 2>&1 | grep -E "^$split " | sed "s/^/$f $label /"
 }
 
 for f in "${families[@]}"; do
-  # 1. Test split: every candidate.
-  candidates | while IFS='|' read -r label run sets; do
-    # shellcheck disable=SC2086
-    control "$f" "$label" "$run" test $sets | tee -a "control-$f-test.txt"
-  done
-  # Winner per method family: the best mean of (no change, change) on test.
-  for method in mbde grbal famle vi; do
+  # 1. Test split: every candidate of the methods run.
+  for method in "${methods[@]}"; do
+    candidates | grep "^$method-" | while IFS='|' read -r label run sets; do
+      # shellcheck disable=SC2086
+      control "$f" "$label" "$run" test $sets | tee -a "control-$f-test.txt"
+    done
+    # The winner: the best mean of (no change, change) on test.
     best=$(awk -v m="$method" '$2 ~ "^"m"-" && $5 != "true-dynamics" {s[$2]+=$7; n[$2]++}
       END {b=""; for (k in s) if (b == "" || s[k]/n[k] > s[b]/n[b]) b=k; print b}' "control-$f-test.txt")
     echo "$f chosen $method: $best" | tee -a "control-$f-chosen.txt"
   done
   # 2. Ood split: MB (with the true dynamics) and each method's chosen settings.
-  control "$f" mb pooled ood --reference | tee -a "control-$f-ood.txt"
-  while read -r _ _ _ best; do
+  if [[ -z "${ONLY:-}" || "${ONLY:-}" == mb ]]; then
+    control "$f" mb pooled ood --reference | tee -a "control-$f-ood.txt"
+  fi
+  for method in "${methods[@]}"; do
+    best=$(grep "^$f chosen $method: " "control-$f-chosen.txt" | tail -n 1 | awk '{print $4}')
     line=$(candidates | grep "^$best|")
     run=$(echo "$line" | cut -d'|' -f2)
     sets=$(echo "$line" | cut -d'|' -f3)
     # shellcheck disable=SC2086
     control "$f" "$best" "$run" ood $sets | tee -a "control-$f-ood.txt"
-  done < <(grep "^$f chosen" "control-$f-chosen.txt")
+  done
 done

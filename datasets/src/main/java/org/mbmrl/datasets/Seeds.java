@@ -30,6 +30,17 @@ public final class Seeds {
         return h;
     }
 
+    /**
+     * A standard normal number from {@code rng}: Box-Muller from two uniforms, one number per
+     * call (no cached pair, unlike {@code java.util.Random}), so a stream of draws is a pure
+     * function of the generator's seed.
+     */
+    public static double gaussian(java.util.SplittableRandom rng) {
+        double u1 = 1.0 - rng.nextDouble();
+        double u2 = rng.nextDouble();
+        return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+    }
+
     static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;

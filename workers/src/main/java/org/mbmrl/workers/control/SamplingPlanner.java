@@ -117,10 +117,8 @@ abstract class SamplingPlanner implements Planner {
         return Math.max(-bound[j], Math.min(bound[j], v));
     }
 
-    /** A standard normal number: Box-Muller from two uniforms (one draw per call, reproducible). */
+    /** A standard normal number ({@link Seeds#gaussian}). */
     protected static double gaussian(SplittableRandom rng) {
-        double u1 = 1.0 - rng.nextDouble();
-        double u2 = rng.nextDouble();
-        return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+        return Seeds.gaussian(rng);
     }
 }

@@ -108,18 +108,12 @@ public final class GaussianMlp implements DynamicsModel, DynamicsModel.SecondOrd
             int count = spec.nIn(l) * spec.nOut(l);
             double std = Math.sqrt(2.0 / (spec.nIn(l) + spec.nOut(l)));
             for (int i = 0; i < count; i++) {
-                p[off + i] = std * gaussian(rng);
+                p[off + i] = std * org.mbmrl.datasets.Seeds.gaussian(rng);
             }
         }
         return Nd4j.create(p, new long[] {1, p.length}, DataType.DOUBLE).castTo(dtype);
     }
 
-    private static double gaussian(SplittableRandom rng) {
-        // Box-Muller from two uniforms: reproducible, unlike java.util.Random's cached pair.
-        double u1 = 1.0 - rng.nextDouble();
-        double u2 = rng.nextDouble();
-        return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
-    }
 
     /** Layer {@code l}'s weight matrix (nIn x nOut), a column-major view into {@code flat}. */
     public INDArray weights(INDArray flat, int l) {

@@ -125,9 +125,7 @@ public final class Famle implements MetaAlgorithm {
             SplittableRandom rng = new SplittableRandom(Seeds.derive(seed, taskId));
             float[] h = new float[settings.embeddingDim()];
             for (int d = 0; d < h.length; d++) {
-                double u1 = 1.0 - rng.nextDouble();
-                double u2 = rng.nextDouble();
-                h[d] = (float) (settings.embeddingInitStd() * Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2));
+                h[d] = (float) (settings.embeddingInitStd() * Seeds.gaussian(rng));
             }
             return h;
         }

@@ -43,12 +43,10 @@ final class Elbo {
         return kl;
     }
 
-    /** Fills {@code eps[0 .. n)} with standard normal numbers (Box-Muller from two uniforms, one draw each). */
+    /** Fills {@code eps[0 .. n)} with standard normal numbers ({@link org.mbmrl.datasets.Seeds#gaussian}). */
     static void sampleNoise(SplittableRandom rng, double[] eps, int n) {
         for (int i = 0; i < n; i++) {
-            double u1 = 1.0 - rng.nextDouble();
-            double u2 = rng.nextDouble();
-            eps[i] = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+            eps[i] = org.mbmrl.datasets.Seeds.gaussian(rng);
         }
     }
 
