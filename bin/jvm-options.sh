@@ -1,5 +1,5 @@
 # Sourced by bin/mbmrl and deploy/local-cluster/*: the JVM options an in-process Spark
-# driver needs on Java 17 (the --add-opens list of Spark's JavaModuleOptions; DESIGN.md).
+# driver needs on Java 17 (the --add-opens list of Spark's JavaModuleOptions).
 # shellcheck disable=SC2034
 spark_jvm_options=(
   -XX:+IgnoreUnrecognizedVMOptions

@@ -8,7 +8,7 @@
 # Output lines: FAMILY LABEL split change method episodes return std ci95 recovery ...
 # Usage: [ONLY=mb|mbde|grbal|famle|vi] adaptive-control.sh [FAMILY...]   (MBMRL=path/to/bin/mbmrl)
 # ONLY=METHOD runs one method's candidates and its ood episodes; ONLY=mb only MB's (with the
-# true dynamics).
+# true dynamics). Resumable: a label already in the family's test or ood file is not run again.
 set -uo pipefail
 M="${MBMRL:-$(cd "$(dirname "$0")/../.." && pwd)/bin/mbmrl}"
 families=("$@")
@@ -38,11 +38,16 @@ LIST
 control() { # family label run split [key=value | --reference]...
   local f=$1 label=$2 run=$3 split=$4
   shift 4
+  local out="control-$f-$split.txt"
+  if grep -q "^$f $label $split " "$out" 2>/dev/null; then
+    grep "^$f $label $split " "$out"
+    return
+  fi
   local args=()
   for a in "$@"; do
     if [[ $a == --* ]]; then args+=("$a"); else args+=(--set "$a"); fi
   done
-  $M evaluate --run "run-$f-$run" --control --split "$split" "${args[@]}" 2>&1 | grep -E "^$split " | sed "s/^/$f $label /"
+  $M evaluate --run "run-$f-$run" --control --split "$split" "${args[@]}" 2>&1 | grep -E "^$split " | sed "s/^/$f $label /" | tee -a "$out"
 }
 
 for f in "${families[@]}"; do
@@ -50,7 +55,7 @@ for f in "${families[@]}"; do
   for method in "${methods[@]}"; do
     candidates | grep "^$method-" | while IFS='|' read -r label run sets; do
       # shellcheck disable=SC2086
-      control "$f" "$label" "$run" test $sets | tee -a "control-$f-test.txt"
+      control "$f" "$label" "$run" test $sets
     done
     # The winner: the best mean of (no change, change) on test.
     best=$(awk -v m="$method" '$2 ~ "^"m"-" && $5 != "true-dynamics" {s[$2]+=$7; n[$2]++}
@@ -59,7 +64,7 @@ for f in "${families[@]}"; do
   done
   # 2. Ood split: MB (with the true dynamics) and each method's chosen settings.
   if [[ -z "${ONLY:-}" || "${ONLY:-}" == mb ]]; then
-    control "$f" mb pooled ood --reference | tee -a "control-$f-ood.txt"
+    control "$f" mb pooled ood --reference
   fi
   for method in "${methods[@]}"; do
     best=$(grep "^$f chosen $method: " "control-$f-chosen.txt" | tail -n 1 | awk '{print $4}')
@@ -67,6 +72,6 @@ for f in "${families[@]}"; do
     run=$(echo "$line" | cut -d'|' -f2)
     sets=$(echo "$line" | cut -d'|' -f3)
     # shellcheck disable=SC2086
-    control "$f" "$best" "$run" ood $sets | tee -a "control-$f-ood.txt"
+    control "$f" "$best" "$run" ood $sets
   done
 done

@@ -3,7 +3,7 @@ package org.mbmrl.datasets;
 import java.util.List;
 
 /**
- * Names of the dataset tables and columns (DESIGN.md, "Data"). A dataset directory holds
+ * Names of the dataset tables and columns (docs/formats.md). A dataset directory holds
  * {@code dataset.json} (family, dimensions, generator settings), {@code tasks/} and
  * {@code transitions/} (Parquet). Column names follow Gymnasium and LeRobot.
  */

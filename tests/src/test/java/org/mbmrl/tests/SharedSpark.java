@@ -40,7 +40,7 @@ public final class SharedSpark {
 
     /**
      * A {@code local-cluster} session: executors are separate JVMs started from the Maven
-     * jars (DESIGN.md: SPARK_HOME with an empty jars/, SPARK_SCALA_VERSION, an absolute
+     * jars (SPARK_HOME with an empty jars/, SPARK_SCALA_VERSION, an absolute
      * executor class path), so closures that do not serialize or native libraries missing
      * on executors fail here as they would on a real cluster.
      */

@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Meta-train a dynamics model (maml, reptile or pooled) on a dataset's train tasks; with",
+        description = {"Meta-train a dynamics model with one of the registered algorithms (pooled, maml, reptile, famle, vi;",
+            "config key algorithm) on a dataset's train tasks; with",
             "train.rounds > 1, alternate training with on-policy collection (GrBAL algorithm 1)."})
 final class TrainCommand implements Callable<Integer> {
     @Spec

@@ -44,7 +44,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import scala.Tuple2;
 
 /**
- * {@code mbmrl train}: the outer loop of meta-training on Spark (DESIGN.md, "Shape").
+ * {@code mbmrl train}: the outer loop of meta-training on Spark (docs/architecture.md).
  * Each iteration the driver samples a meta-batch of task ids, broadcasts theta, the
  * executors compute each sampled task's contribution where its data is cached, a
  * {@code treeAggregate} sums them exactly (order-independent, see {@link ExactSum}), and the

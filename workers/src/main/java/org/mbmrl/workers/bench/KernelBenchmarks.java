@@ -18,7 +18,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Single-JVM kernel benchmarks of the workers' model code (DESIGN.md, "Performance"): the
+ * Single-JVM kernel benchmarks of the workers' model code: the
  * machine's ND4J sgemm peak and the four workloads W1-W4 on the W1 model (MLP 26 -> 512 ->
  * 512 -> 512 -> 20, tanh, float32), each reported as a rate, GFLOP/s and FLOP utilization
  * (GFLOP/s over the sgemm peak measured in the same run, same thread setting).
