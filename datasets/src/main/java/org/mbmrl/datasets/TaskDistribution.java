@@ -24,6 +24,10 @@ public record TaskDistribution(String family, int trainTasks, int testTasks, int
         if (oodTasks < 0) {
             throw new IllegalArgumentException("ood_tasks must be >= 0; got " + oodTasks);
         }
+        if ((long) trainTasks + testTasks + oodTasks > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("train_tasks + test_tasks + ood_tasks must be <= " + Integer.MAX_VALUE + "; got "
+                    + ((long) trainTasks + testTasks + oodTasks));
+        }
     }
 
     public int totalTasks() {

@@ -160,6 +160,33 @@ public final class TaskTransitions {
         return p;
     }
 
+    /**
+     * The first break of the (episode, step) key of a stored dataset, rows sorted by it: a
+     * negative episode, an episode that does not start at step 0, a step that repeats (a
+     * duplicate transition) or jumps (a gap). Datasets on disk hold whole episodes; in memory
+     * a task may still have gaps ({@link #runStarts}).
+     */
+    public Optional<String> firstKeyProblem() {
+        for (int i = 0; i < episode.length; i++) {
+            String where = "task " + taskId + " episode " + episode[i] + " step " + step[i] + ": ";
+            boolean first = i == 0 || episode[i] != episode[i - 1];
+            if (episode[i] < 0) {
+                return Optional.of(where + "negative episode number");
+            }
+            if (first && step[i] != 0) {
+                return Optional.of(where + "the episode starts at step " + step[i] + " (episodes start at step 0)");
+            }
+            if (!first && step[i] == step[i - 1]) {
+                return Optional.of(where + "duplicate transition (the same task, episode and step twice)");
+            }
+            if (!first && step[i] != step[i - 1] + 1) {
+                return Optional.of(where + "steps jump from " + step[i - 1] + " to " + step[i]
+                        + " (an episode's steps run 0, 1, 2, ... without gaps)");
+            }
+        }
+        return Optional.empty();
+    }
+
     private Optional<String> firstNonFinite(String column, float[] values, int width) {
         for (int i = 0; i < values.length; i++) {
             if (!Float.isFinite(values[i])) {

@@ -125,6 +125,25 @@ class TaskTransitionsTest {
     }
 
     @Test
+    void keyProblemsOfAStoredDatasetAreLocated() {
+        // The fixture's gap (episode 1 steps 2 -> 5) is fine in memory, not in a stored dataset.
+        assertEquals("task 7 episode 1 step 5: steps jump from 2 to 5 (an episode's steps run 0, 1, 2, ... without gaps)",
+                clean().firstKeyProblem().orElseThrow());
+        assertEquals(Optional.empty(), keyed(new int[] {0, 0, 1, 1}, new int[] {0, 1, 0, 1}).firstKeyProblem());
+        assertEquals("task 7 episode 0 step 1: duplicate transition (the same task, episode and step twice)",
+                keyed(new int[] {0, 0, 0}, new int[] {0, 1, 1}).firstKeyProblem().orElseThrow());
+        assertTrue(keyed(new int[] {0, 1}, new int[] {0, 3}).firstKeyProblem().orElseThrow()
+                .contains("episode 1 step 3: the episode starts at step 3"));
+        assertTrue(keyed(new int[] {-1}, new int[] {0}).firstKeyProblem().orElseThrow().contains("negative episode"));
+    }
+
+    private static TaskTransitions keyed(int[] episodes, int[] steps) {
+        int n = episodes.length;
+        return new TaskTransitions(TASK, 1, 1, episodes, steps, new float[n], new float[n], new float[n], new float[n],
+                new boolean[n], new boolean[n]);
+    }
+
+    @Test
     void cleanDataHasNoProblem() {
         assertEquals(Optional.empty(), clean().firstProblem());
     }

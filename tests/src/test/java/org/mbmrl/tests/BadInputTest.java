@@ -35,18 +35,8 @@ class BadInputTest {
         Fixtures.smallDataset();
     }
 
-    /** Runs the command, checks exit 2 and a single stderr line containing every {@code expected}. */
     private static String rejects(List<String> args, String... expected) {
-        SharedSpark.Run r = SharedSpark.cli(args.toArray(String[]::new));
-        assertEquals(2, r.exitCode(), "exit code; stderr: " + r.err());
-        List<String> lines = r.err().lines().filter(l -> !l.isBlank()).toList();
-        assertEquals(1, lines.size(), "one line on stderr, got: " + r.err());
-        String line = lines.get(0);
-        assertTrue(line.startsWith("mbmrl: error: "), line);
-        for (String e : expected) {
-            assertTrue(line.contains(e), "'" + e + "' not in: " + line);
-        }
-        return line;
+        return Rejections.rejects(args, expected);
     }
 
     /** A copy of the small dataset whose transitions table is {@code edit}ed. */
@@ -383,9 +373,7 @@ class BadInputTest {
         assertEquals(before, listing(run), "nothing written");
     }
 
-    private static List<String> listing(Path dir) throws IOException {
-        try (var s = Files.walk(dir)) {
-            return s.map(p -> dir.relativize(p) + ":" + p.toFile().length()).sorted().toList();
-        }
+    private static List<String> listing(Path dir) {
+        return Rejections.listing(dir);
     }
 }

@@ -22,4 +22,18 @@ public record Checkpoint(String name, ObjectNode manifest, Map<String, INDArray>
         }
         return a;
     }
+
+    /**
+     * Array {@code key} as float32 values, checked before use: float32 and exactly
+     * {@code expectedLength} values (an int32 or float64 file, or one of another model, is a
+     * one-line error naming the file and what {@code expectedFor} needs).
+     */
+    public float[] floatVector(String key, long expectedLength, String expectedFor) {
+        INDArray a = array(key);
+        if (a.dataType() != org.nd4j.linalg.api.buffer.DataType.FLOAT || a.length() != expectedLength) {
+            throw new org.mbmrl.driver.UserError("checkpoint " + name + ": " + key + ".npy must hold " + expectedLength
+                    + " float32 values for " + expectedFor + "; got " + a.length() + " " + a.dataType());
+        }
+        return a.toFloatVector();
+    }
 }

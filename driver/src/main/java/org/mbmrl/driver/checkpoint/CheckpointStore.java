@@ -111,8 +111,9 @@ public final class CheckpointStore {
         Path latest = new Path(dir, LATEST);
         try {
             if (fs.exists(latest)) {
+                // An empty or stale LATEST (a write cut short) falls back to the newest listed checkpoint.
                 String n = Files.readString(fs, latest).trim();
-                if (fs.exists(new Path(dir, n))) {
+                if (!n.isEmpty() && !n.contains("/") && fs.exists(Files.child(dir, n))) {
                     return n;
                 }
             }
@@ -125,7 +126,18 @@ public final class CheckpointStore {
 
     /** Reads and verifies checkpoint {@code name} of this run. */
     public Checkpoint read(String name) {
-        return readDirectory(fs, new Path(dir, name));
+        if (name.isBlank() || name.contains("/")) {
+            throw new UserError("checkpoint name '" + name + "' is not a checkpoint of " + dir + " (e.g. iter-000100)");
+        }
+        Path p = Files.child(dir, name);
+        try {
+            if (!fs.exists(p)) {
+                throw new UserError("run " + dir.getParent() + " has no checkpoint " + name + " (it has " + list() + ")");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + p, e);
+        }
+        return readDirectory(fs, p);
     }
 
     /** Reads and verifies the checkpoint in {@code checkpointDir}. */
@@ -150,7 +162,12 @@ public final class CheckpointStore {
                         + " but the manifest says " + e.getValue().asText() + " (corrupt or modified file)");
             }
             String key = e.getKey().substring(0, e.getKey().length() - ".npy".length());
-            arrays.put(key, Nd4j.createNpyFromByteArray(bytes));
+            try {
+                arrays.put(key, Nd4j.createNpyFromByteArray(bytes));
+            } catch (RuntimeException ex) {
+                throw new UserError("checkpoint " + checkpointDir + ": " + e.getKey() + " is not a readable NumPy .npy array ("
+                        + ex.getClass().getSimpleName() + ")");
+            }
         }
         return new Checkpoint(name, manifest, arrays);
     }

@@ -22,13 +22,48 @@ import org.apache.hadoop.fs.Path;
 public final class Files {
     private Files() {}
 
-    /** Qualifies {@code location}: a bare path is taken as a local file path. */
+    private static final java.util.regex.Pattern URI_WITH_SCHEME = java.util.regex.Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*:/.*");
+
+    /**
+     * Qualifies {@code location}: a URI when it starts with a scheme ({@code file:/},
+     * {@code hdfs://}, {@code s3a://}), else a local path, taken literally whatever it holds
+     * (spaces, unicode, {@code :}, {@code %}, {@code #}).
+     */
     public static Path path(String location) {
-        URI uri = URI.create(location.replace(" ", "%20"));
-        if (uri.getScheme() == null) {
-            return new Path(new java.io.File(location).getAbsoluteFile().toURI());
+        if (location == null || location.isBlank()) {
+            throw new org.mbmrl.driver.UserError("empty path");
         }
-        return new Path(location);
+        if (!URI_WITH_SCHEME.matcher(location).matches()) {
+            return new Path(new java.io.File(location).getAbsoluteFile().toPath().normalize().toUri());
+        }
+        try {
+            return new Path(location);
+        } catch (IllegalArgumentException e) {
+            throw new org.mbmrl.driver.UserError("not a valid URI: " + location + " (" + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + ")");
+        }
+    }
+
+    /**
+     * {@code parent}/{@code name}, with {@code name} taken literally (Hadoop's
+     * {@code new Path(parent, String)} would read a {@code :} in it as a URI scheme).
+     */
+    public static Path child(Path parent, String name) {
+        URI u = parent.toUri();
+        String dir = u.getPath().endsWith("/") ? u.getPath() : u.getPath() + "/";
+        return new Path(u.getScheme(), u.getAuthority(), dir + name);
+    }
+
+    /** Whether {@code inner} is {@code outer} or lies below it (both qualified, compared by path segments). */
+    public static boolean isInside(Path inner, Path outer) {
+        URI i = inner.toUri().normalize();
+        URI o = outer.toUri().normalize();
+        if (!java.util.Objects.equals(i.getScheme(), o.getScheme())
+                || !java.util.Objects.equals(i.getAuthority(), o.getAuthority())) {
+            return false;
+        }
+        String ip = i.getPath().replaceAll("/+$", "");
+        String op = o.getPath().replaceAll("/+$", "");
+        return ip.equals(op) || ip.startsWith(op + "/");
     }
 
     public static FileSystem fs(Path p, Configuration conf) {
@@ -81,7 +116,7 @@ public final class Files {
 
     /** Writes via a temporary sibling and a rename, so readers never see a partial file. */
     public static void writeAtomically(FileSystem fs, Path p, byte[] bytes) throws IOException {
-        Path tmp = new Path(p.getParent(), "." + p.getName() + ".tmp");
+        Path tmp = child(p.getParent(), "." + p.getName() + ".tmp");
         write(fs, tmp, bytes);
         if (fs.exists(p)) {
             fs.delete(p, false);

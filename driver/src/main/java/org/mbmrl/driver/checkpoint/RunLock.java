@@ -30,6 +30,7 @@ public final class RunLock implements AutoCloseable {
     private final Path file;
     private final String owner;
     private boolean held;
+    private java.util.concurrent.ScheduledExecutorService renewer;
 
     private RunLock(FileSystem fs, Path file, String owner) {
         this.fs = fs;
@@ -39,6 +40,34 @@ public final class RunLock implements AutoCloseable {
 
     /** Takes the lock of {@code runDir} or fails with a line naming the holder. */
     public static RunLock acquire(FileSystem fs, Path runDir) {
+        return acquire(fs, runDir, "run_dir", "another run");
+    }
+
+    /**
+     * Takes the lock of output directory {@code dir} ({@code what}, e.g. "the evaluation
+     * output of run R") for a command that writes it, and keeps its lease alive from a daemon
+     * thread until {@link #close()}: a second writer is refused with the holder named.
+     */
+    public static RunLock acquireForOutput(FileSystem fs, Path dir, String what) {
+        RunLock lock = acquire(fs, dir, what, "another command");
+        java.util.concurrent.ScheduledExecutorService renewer = java.util.concurrent.Executors
+                .newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "mbmrl-lock-renewer");
+                    t.setDaemon(true);
+                    return t;
+                });
+        renewer.scheduleAtFixedRate(() -> {
+            try {
+                lock.renew();
+            } catch (RuntimeException e) {
+                renewer.shutdown();
+            }
+        }, LEASE_MILLIS / 4, LEASE_MILLIS / 4, java.util.concurrent.TimeUnit.MILLISECONDS);
+        lock.renewer = renewer;
+        return lock;
+    }
+
+    private static RunLock acquire(FileSystem fs, Path runDir, String what, String holder) {
         String owner = hostName() + ":" + ProcessHandle.current().pid() + ":" + UUID.randomUUID();
         RunLock lock = new RunLock(fs, new Path(runDir, FILE), owner);
         try {
@@ -47,14 +76,14 @@ public final class RunLock implements AutoCloseable {
                 JsonNode held = readQuietly(fs, lock.file);
                 long until = held == null ? 0 : held.path("lease_until_ms").asLong();
                 if (held != null && until > System.currentTimeMillis() && !deadOnThisHost(held.path("owner").asText())) {
-                    throw new UserError("run_dir " + runDir + " is locked by another run (" + held.path("owner").asText()
+                    throw new UserError(what + " " + runDir + " is locked by " + holder + " (" + held.path("owner").asText()
                             + ", lease until " + Instant.ofEpochMilli(until) + "); wait for it to finish, or delete "
                             + lock.file + " if that run is gone");
                 }
                 // The holder's lease ended (or the file is unreadable): the run died; take over.
                 fs.delete(lock.file, false);
                 if (!lock.tryCreate()) {
-                    throw new UserError("run_dir " + runDir + " was locked by another run while taking over a stale lock");
+                    throw new UserError(what + " " + runDir + " was locked by " + holder + " while taking over a stale lock");
                 }
             }
             lock.held = true;
@@ -65,7 +94,7 @@ public final class RunLock implements AutoCloseable {
     }
 
     /** Extends the lease (call at least once per lease period while training). */
-    public void renew() {
+    public synchronized void renew() {
         if (!held) {
             throw new IllegalStateException("renewing a lock that is not held: " + file);
         }
@@ -84,7 +113,10 @@ public final class RunLock implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (renewer != null) {
+            renewer.shutdownNow();
+        }
         if (!held) {
             return;
         }
@@ -100,6 +132,16 @@ public final class RunLock implements AutoCloseable {
     }
 
     private boolean tryCreate() throws IOException {
+        if ("file".equals(fs.getUri().getScheme())) {
+            // Hadoop's local create(overwrite=false) checks, then opens: not atomic. O_CREAT|O_EXCL is.
+            try {
+                java.nio.file.Files.write(java.nio.file.Path.of(file.toUri()), content(),
+                        java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE);
+                return true;
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                return false;
+            }
+        }
         try (OutputStream out = fs.create(file, false)) {
             out.write(content());
             return true;

@@ -6,15 +6,15 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
 import org.mbmrl.driver.UserError;
+import org.mbmrl.driver.data.DatasetReader;
 import org.mbmrl.driver.config.ConfigLoader;
 import org.mbmrl.driver.config.RunConfig;
 import org.mbmrl.workers.algorithms.Algorithm;
 import org.mbmrl.workers.algorithms.TaskStateTable;
 import org.mbmrl.workers.model.MlpSpec;
 import org.mbmrl.workers.model.Normalizer;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * A trained run opened for use, the one way evaluate, control, collect and export read a
@@ -49,13 +49,8 @@ public final class TrainedRun {
             throw new UserError(where + ": its model has a context input of " + spec.contextDim() + " but algorithm "
                     + algorithm.name() + " with this config gives " + algorithm.contextDim());
         }
-        INDArray t = checkpoint.array("theta");
-        if (t.dataType() != DataType.FLOAT || t.length() != spec.parameterCount()) {
-            throw new UserError(where + ": theta.npy must hold " + spec.parameterCount() + " float32 values for its model ("
-                    + spec.observationDim() + " obs, " + spec.actionDim() + " act, context " + spec.contextDim() + ", hidden "
-                    + spec.hidden() + "); got " + t.length() + " " + t.dataType());
-        }
-        this.theta = t.toFloatVector();
+        this.theta = checkpoint.floatVector("theta", spec.parameterCount(), "its model (" + spec.observationDim() + " obs, "
+                + spec.actionDim() + " act, context " + spec.contextDim() + ", hidden " + spec.hidden() + ")");
         if (normalizer.observationDim() != spec.observationDim() || normalizer.actionDim() != spec.actionDim()) {
             throw new UserError(where + ": normalizer dimensions (" + normalizer.observationDim() + " obs, "
                     + normalizer.actionDim() + " act) do not match the model's (" + spec.observationDim() + ", "
@@ -115,6 +110,31 @@ public final class TrainedRun {
     /** The qualified URI of the dataset the checkpoint was trained on. */
     public String datasetUri() {
         return CheckpointManifest.datasetUri(checkpoint.manifest());
+    }
+
+    /** The option that lets a command read a dataset that changed since the checkpoint was trained on it. */
+    public static final String ALLOW_CHANGED_DATASET = "--allow-changed-dataset";
+
+    /**
+     * The dataset the checkpoint was trained on, opened and checked: refused in one line if it
+     * changed since (regenerated in place or edited: its fingerprint differs from the one the
+     * checkpoint recorded), unless {@code allowChanged} ({@value #ALLOW_CHANGED_DATASET}).
+     */
+    public DatasetReader openTrainingData(SparkSession spark, boolean allowChanged) {
+        DatasetReader data = DatasetReader.open(spark, datasetUri());
+        String trainedOn = CheckpointManifest.datasetFingerprint(checkpoint.manifest());
+        if (!allowChanged && !data.fingerprint().equals(trainedOn)) {
+            throw new UserError("dataset " + data.location() + " changed since checkpoint " + checkpoint.name()
+                    + " was trained on it (fingerprint " + abbreviate(data.fingerprint()) + ", trained on "
+                    + abbreviate(trainedOn) + "); " + ALLOW_CHANGED_DATASET + " uses it anyway");
+        }
+        checkDataset(data.location(), data.manifest().family(), data.manifest().observationDim(),
+                data.manifest().actionDim());
+        return data;
+    }
+
+    private static String abbreviate(String sha) {
+        return sha.length() > 12 ? sha.substring(0, 12) : sha;
     }
 
     /** One line if a dataset of these dimensions cannot be used with this model. */

@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.mbmrl.driver.checkpoint.TrainedRun;
 import org.mbmrl.driver.control.Collector;
 import org.mbmrl.driver.control.ControlSource;
 import picocli.CommandLine.Command;
@@ -40,6 +41,10 @@ final class CollectCommand implements Callable<Integer> {
             + " seeds (default: the checkpoint's round + 1).")
     Integer round;
 
+    @Option(names = TrainedRun.ALLOW_CHANGED_DATASET,
+            description = "Use the run's dataset even if it changed since the checkpoint was trained on it.")
+    boolean allowChangedDataset;
+
     @Option(names = "--set", paramLabel = "KEY=VALUE",
             description = "Override a control.* or collect.* key of the run's config, e.g. --set collect.episodes=4.")
     List<String> overrides = new ArrayList<>();
@@ -48,7 +53,7 @@ final class CollectCommand implements Callable<Integer> {
     public Integer call() {
         PrintStream progress = new PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true);
         var session = spark.session("collect");
-        ControlSource source = ControlSource.open(session, run, checkpoint, dataset, overrides);
+        ControlSource source = ControlSource.open(session, run, checkpoint, dataset, allowChangedDataset, overrides);
         Collector.collect(session, source, out, round != null ? round : source.round() + 1, progress);
         return 0;
     }

@@ -79,7 +79,7 @@ final class DemoCommand implements Callable<Integer> {
             sets.addAll(overrides);
             RunConfig config = ConfigLoader.load(demoConfig, sets);
             MetaTrainer.train(session, config, false, out);
-            reports.add(Evaluator.evaluate(session, run.toString(), Split.OOD, null, out));
+            reports.add(Evaluator.evaluate(session, run.toString(), Split.OOD, null, false, out));
             runs.add(run);
         }
         out.println();
@@ -91,7 +91,7 @@ final class DemoCommand implements Callable<Integer> {
         List<ControlReport> control = new ArrayList<>();
         for (String algorithm : CONTROL_ALGORITHMS) {
             Path run = runs.get(ALGORITHMS.indexOf(algorithm));
-            ControlSource source = ControlSource.open(session, run.toString(), null, null, List.of());
+            ControlSource source = ControlSource.open(session, run.toString(), null, null, false, List.of());
             control.add(ControlEvaluator.evaluate(session, source, List.of(Split.OOD), algorithm.equals("maml"), out));
         }
         out.println();

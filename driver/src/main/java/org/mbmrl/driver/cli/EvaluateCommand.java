@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.mbmrl.datasets.Split;
+import org.mbmrl.driver.checkpoint.TrainedRun;
 import org.mbmrl.driver.control.ControlEvaluator;
 import org.mbmrl.driver.control.ControlSource;
 import org.mbmrl.driver.eval.Evaluator;
@@ -41,6 +42,10 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--reference", description = "With --control: also MPC on the true dynamics (the upper bound).")
     boolean reference;
 
+    @Option(names = TrainedRun.ALLOW_CHANGED_DATASET,
+            description = "Use the run's dataset even if it changed since the checkpoint was trained on it.")
+    boolean allowChangedDataset;
+
     @Option(names = "--set", paramLabel = "KEY=VALUE",
             description = "With --control: override a control.* key of the run's config, e.g. --set control.planner.type=mppi.")
     List<String> overrides = new ArrayList<>();
@@ -63,10 +68,10 @@ final class EvaluateCommand implements Callable<Integer> {
         PrintStream out = new PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true);
         if (control) {
             var session = spark.session("evaluate");
-            ControlSource source = ControlSource.open(session, run, checkpoint, null, overrides);
+            ControlSource source = ControlSource.open(session, run, checkpoint, null, allowChangedDataset, overrides);
             ControlEvaluator.evaluate(session, source, splits, reference, out);
         } else {
-            Evaluator.evaluate(spark.session("evaluate"), run, splits.get(0), checkpoint, out);
+            Evaluator.evaluate(spark.session("evaluate"), run, splits.get(0), checkpoint, allowChangedDataset, out);
         }
         return 0;
     }

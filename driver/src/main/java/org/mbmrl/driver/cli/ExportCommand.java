@@ -58,10 +58,24 @@ final class ExportCommand implements Callable<Integer> {
                     + " of the run's dataset (its context, if any, is in the manifest).")
     Long adaptTask;
 
+    @Option(names = TrainedRun.ALLOW_CHANGED_DATASET,
+            description = "With --adapt-task: use the run's dataset even if it changed since the checkpoint was trained on it.")
+    boolean allowChangedDataset;
+
     @Override
     public Integer call() throws Exception {
+        if (out.getPath().isBlank()) {
+            throw new UserError("--out: empty path");
+        }
+        if (out.isDirectory()) {
+            throw new UserError("--out " + out + " is a directory; give the model file to write, e.g. " + out + "/model.zip");
+        }
         if (out.exists()) {
             throw new UserError("output already exists: " + out);
+        }
+        File parent = out.getAbsoluteFile().getParentFile();
+        if (parent == null || !parent.isDirectory()) {
+            throw new UserError("--out " + out + ": directory " + parent + " does not exist");
         }
         Configuration conf = new Configuration();
         Path dir = CheckpointLocator.resolve(location, conf);
@@ -75,11 +89,13 @@ final class ExportCommand implements Callable<Integer> {
             manifest.put("context", "the network's last " + model.contextDim() + " inputs take the context: the training"
                     + " tasks' rows of the checkpoint's task_state.npy, or, adapted to a task, see export --adapt-task");
         }
-        File tmp = new File(out.getAbsoluteFile().getParentFile(), "." + out.getName() + ".tmp");
-        ModelSerializer.writeModel(Dl4jExport.toNetwork(model, theta), tmp, false);
+        // Both files are written hidden, then renamed: the manifest first, so a model file never lacks its manifest.
+        File tmp = new File(parent, "." + out.getName() + ".tmp");
         File manifestFile = new File(out.getPath() + ".manifest.json");
-        CheckpointStore.JSON.writeValue(manifestFile, manifest);
-        if (!tmp.renameTo(out)) {
+        File manifestTmp = new File(parent, "." + manifestFile.getName() + ".tmp");
+        ModelSerializer.writeModel(Dl4jExport.toNetwork(model, theta), tmp, false);
+        CheckpointStore.JSON.writeValue(manifestTmp, manifest);
+        if (!manifestTmp.renameTo(manifestFile) || !tmp.renameTo(out)) {
             throw new java.io.IOException("cannot rename " + tmp + " to " + out);
         }
         spec.commandLine().getOut().println("wrote " + out + " (DL4J MultiLayerNetwork; output = [mean | q] of the "
@@ -97,7 +113,7 @@ final class ExportCommand implements Callable<Integer> {
         InnerLoop inner = config.adapt();
         Algorithm algorithm = config.algorithm();
         SparkSession session = spark.session("export");
-        DatasetReader data = DatasetReader.open(session, run.datasetUri());
+        DatasetReader data = run.openTrainingData(session, allowChangedDataset);
         for (Split split : Split.values()) {
             long[] ids = data.taskIds(split);
             if (java.util.Arrays.binarySearch(ids, adaptTask) < 0) {

@@ -45,6 +45,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         // Validated here, before any Spark work; the generator checks episodes and steps first too.
+        org.mbmrl.driver.MemoryBudget.checkTaskCount((long) trainTasks + testTasks + oodTasks);
         TaskDistribution dist = new TaskDistribution(family, trainTasks, testTasks, oodTasks, seed);
         DatasetGenerator.generate(spark.session("generate"), out, dist, episodes, steps,
                 new java.io.PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true));

@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
  * under {@code bin/mbmrl} (embedded {@code local[*]} Spark) and under spark-submit.
  *
  * <p>Exit codes: 0 success; 2 bad usage or bad input (one line on stderr naming the
- * culprit); 1 anything else (a bug or an environment failure, with its stack trace).
+ * culprit); 1 anything else (an environment failure or a bug: one line with the file its
+ * stack trace was written to). {@code --verbose} also prints the stack trace ({@link Failures}).
  */
 @Command(name = "mbmrl", mixinStandardHelpOptions = true, version = "mbmrl 0.1.0",
         description = "Distributed meta-training of adaptive dynamics models (model-based meta-RL) on Apache Spark.",
@@ -24,6 +25,10 @@ public final class Mbmrl implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "On failure, print the stack trace after the error line.")
+    boolean verbose;
 
     @Override
     public Integer call() {
@@ -47,32 +52,16 @@ public final class Mbmrl implements Callable<Integer> {
                     + "--help)");
             return EXIT_USER_ERROR;
         });
-        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            String message = userMessage(ex);
-            if (message == null) {
-                throw ex;
-            }
-            err.println("mbmrl: error: " + message);
-            return EXIT_USER_ERROR;
-        });
+        boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> Failures.report(ex, cli.getErr(), verbose));
         for (CommandLine sub : cli.getSubcommands().values()) {
             sub.setOut(cli.getOut());
             sub.setErr(cli.getErr());
         }
-        return cli.execute(args);
-    }
-
-    /**
-     * The one-line message of a caller error anywhere in the cause chain (executors' errors
-     * reach the driver wrapped in Spark exceptions), or null for anything else.
-     */
-    static String userMessage(Throwable ex) {
-        for (Throwable t = ex; t != null; t = t.getCause()) {
-            if (t instanceof UserError || t instanceof IllegalArgumentException) {
-                String m = t.getMessage();
-                return m == null ? t.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
-            }
+        try {
+            return cli.execute(args);
+        } catch (Throwable t) { // errors picocli does not catch (out of memory, a failing static initializer)
+            return Failures.report(t, cli.getErr(), verbose);
         }
-        return null;
     }
 }

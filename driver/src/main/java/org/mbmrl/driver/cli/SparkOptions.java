@@ -10,7 +10,15 @@ public final class SparkOptions {
             description = "Spark master (default: the one spark-submit set, else ${sys:mbmrl.defaultMaster:-local[*]}).")
     String master;
 
+    /** The forms of master URL Spark accepts (SparkContext.createTaskScheduler). */
+    private static final java.util.regex.Pattern MASTER = java.util.regex.Pattern.compile(
+            "local|local\\[(\\d+|\\*)(,\\d+)?\\]|local-cluster\\[\\d+,\\d+,\\d+\\]|yarn|(spark|k8s|mesos)://.+");
+
     public SparkSession session(String app) {
-        return Sessions.getOrCreate(master, "mbmrl " + app);
+        if (master != null && !MASTER.matcher(master.strip()).matches()) {
+            throw new org.mbmrl.driver.UserError("--master '" + master + "' is not a Spark master URL; use local[N],"
+                    + " local[*], local-cluster[N,CORES,MB], spark://HOST:PORT, k8s://URL or yarn");
+        }
+        return Sessions.getOrCreate(master == null ? null : master.strip(), "mbmrl " + app);
     }
 }

@@ -29,6 +29,9 @@ import org.mbmrl.workers.model.Loss;
  * YAML is read as data only: no tags, no object construction.
  */
 public final class ConfigLoader {
+    /** Keys whose {@code --set} value is a path, taken verbatim. */
+    static final java.util.Set<String> PATH_KEYS = java.util.Set.of("dataset", "run_dir");
+
     public static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
@@ -89,14 +92,19 @@ public final class ConfigLoader {
     public static RunConfig load(Path file, List<String> overrides) {
         ObjectNode tree = defaults();
         if (file != null) {
+            if (Files.isDirectory(file)) {
+                throw new UserError("config file " + file + " is a directory, not a YAML file");
+            }
             if (!Files.isRegularFile(file)) {
                 throw new UserError("config file does not exist: " + file);
             }
             JsonNode user;
             try {
                 user = YAML.readTree(file.toFile());
+            } catch (JsonProcessingException e) {
+                throw new UserError("config file " + file + " is not valid YAML" + yamlProblem(e));
             } catch (IOException e) {
-                throw new UserError("config file " + file + " is not valid YAML: " + firstLine(e.getMessage()));
+                throw new UserError("config file " + file + " cannot be read: " + firstLine(e.getMessage()));
             }
             if (user != null && !user.isMissingNode() && !user.isNull()) {
                 if (!user.isObject()) {
@@ -198,7 +206,8 @@ public final class ConfigLoader {
         }
         JsonNode value;
         try {
-            value = raw.isEmpty() ? YAML.getNodeFactory().textNode("") : YAML.readTree(raw);
+            // A path is text as the shell gave it: YAML would read " #..." as a comment, "[a]" as a list.
+            value = raw.isEmpty() || PATH_KEYS.contains(key) ? YAML.getNodeFactory().textNode(raw) : YAML.readTree(raw);
         } catch (JsonProcessingException e) {
             throw new UserError("--set " + key + ": cannot parse value '" + raw + "'");
         }
@@ -248,6 +257,23 @@ public final class ConfigLoader {
         }
         boolean same = a.isNumber() && b.isNumber() ? a.doubleValue() == b.doubleValue() : a.equals(b);
         return same ? null : prefix + ": " + a + " vs " + b;
+    }
+
+    /** Where and what: " at line L, column C: problem", a tab named as such (YAML indents with spaces). */
+    private static String yamlProblem(JsonProcessingException e) {
+        com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+        String what = firstLine(e.getOriginalMessage());
+        Throwable cause = e.getCause();
+        String all = what + (cause == null ? "" : " " + cause.getMessage());
+        if (all.contains("\\t") || all.contains("\t")) {
+            what = "a tab character (YAML indents with spaces, never tabs)";
+        }
+        String where = at == null || at.getLineNr() < 1 ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+        if (cause instanceof org.yaml.snakeyaml.error.MarkedYAMLException m && m.getProblemMark() != null) {
+            // SnakeYAML's mark is where the problem is; Jackson's location is where its parser stood.
+            where = " at line " + (m.getProblemMark().getLine() + 1) + ", column " + (m.getProblemMark().getColumn() + 1);
+        }
+        return where + ": " + what;
     }
 
     private static String firstLine(String s) {

@@ -58,11 +58,15 @@ public final class Collector {
         Path sourceRoot = Files.path(source.data.uri());
         FileSystem fs = Files.fs(target, spark.sparkContext().hadoopConfiguration());
         FileSystem srcFs = Files.fs(sourceRoot, spark.sparkContext().hadoopConfiguration());
-        Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp");
+        Path tmp = Files.child(target.getParent(), "." + target.getName() + ".tmp");
         try {
             if (fs.exists(target)) {
                 throw new UserError("output already exists: " + out + " (collect writes a new dataset version; choose"
                         + " another --out)");
+            }
+            if (Files.isInside(target, sourceRoot)) {
+                throw new UserError("--out " + out + " lies inside the source dataset " + source.data.location()
+                        + " (the source is never written); choose a directory outside it");
             }
             // 1. The source's values, tasks and episode numbers, checked before anything is written.
             source.data.validateAll();

@@ -9,13 +9,13 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.mbmrl.datasets.Split;
 import org.mbmrl.driver.config.RunConfig;
 import org.mbmrl.driver.data.DatasetReader;
+import org.mbmrl.driver.eval.EvalOutput;
 
 /**
  * {@code mbmrl evaluate --control}: control episodes with the run's adaptive MPC (survey
@@ -48,6 +48,13 @@ public final class ControlEvaluator {
     /** Evaluates {@code source}'s controller on the tasks of {@code splits}; writes Parquet and prints the table. */
     public static ControlReport evaluate(SparkSession spark, ControlSource source, List<Split> splits, boolean reference,
             PrintStream out) {
+        try (EvalOutput output = EvalOutput.open(spark, source.runDir)) {
+            return evaluate(spark, source, splits, reference, output, out);
+        }
+    }
+
+    private static ControlReport evaluate(SparkSession spark, ControlSource source, List<Split> splits, boolean reference,
+            EvalOutput output, PrintStream out) {
         RunConfig.Control c = source.config.control();
         int length = c.episodeLength(source.family);
         int change;
@@ -92,8 +99,8 @@ public final class ControlEvaluator {
                     o.changeStep, o.episode, o.totalReturn, o.recoverySteps, o.recovered, o.steps, o.adaptMs, o.planMs));
         }
         int iteration = source.checkpoint.iteration();
-        String dir = new Path(new Path(new Path(source.runDir, "eval"), "control"), "iteration=" + iteration).toString();
-        spark.createDataFrame(rows, SCHEMA).coalesce(1).write().mode(SaveMode.Overwrite).parquet(dir);
+        Path dir = output.path("control", "iteration=" + iteration);
+        output.write(spark.createDataFrame(rows, SCHEMA), dir);
         ControlReport report = new ControlReport(family, iteration, outcomes);
         out.print(report.table());
         out.printf("wrote %s (%d episodes in %.1f s)%n", dir, outcomes.size(), seconds);

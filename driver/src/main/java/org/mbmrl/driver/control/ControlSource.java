@@ -58,10 +58,11 @@ public final class ControlSource {
      * {@code dataset} null means the dataset the checkpoint was trained on.
      */
     public static ControlSource open(SparkSession spark, String runLocation, String checkpointName, String dataset,
-            List<String> overrides) {
+            boolean allowChangedDataset, List<String> overrides) {
         TrainedRun run = TrainedRun.open(spark.sparkContext().hadoopConfiguration(), runLocation, checkpointName, overrides,
                 OVERRIDABLE);
-        DatasetReader data = DatasetReader.open(spark, dataset != null ? dataset : run.datasetUri());
+        DatasetReader data = dataset != null ? DatasetReader.open(spark, dataset)
+                : run.openTrainingData(spark, allowChangedDataset);
         TaskFamily family = TaskFamilies.byName(data.manifest().family());
         run.checkDataset(data.location(), family.name(), data.manifest().observationDim(), data.manifest().actionDim());
         return new ControlSource(run, data, family);

@@ -42,7 +42,7 @@ public final class DatasetGenerator {
         TaskFamily family = TaskFamilies.byName(dist.family());
         Path target = Files.path(out);
         FileSystem fs = Files.fs(target, spark.sparkContext().hadoopConfiguration());
-        Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp");
+        Path tmp = Files.child(target.getParent(), "." + target.getName() + ".tmp");
         try {
             if (fs.exists(target)) {
                 throw new UserError("output already exists: " + out + " (choose another --out or delete it)");

@@ -10,10 +10,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
@@ -46,6 +49,7 @@ public final class DatasetReader {
     private final Dataset<Row> tasks;
     private final Dataset<Row> transitions;
     private final String fingerprint;
+    private boolean tablesChecked;
 
     private DatasetReader(SparkSession spark, String location, Path root, DatasetManifest manifest, Dataset<Row> tasks,
             Dataset<Row> transitions, String fingerprint) {
@@ -76,15 +80,19 @@ public final class DatasetReader {
             try {
                 manifest = CheckpointStore.JSON.copy().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                         .readValue(manifestBytes, DatasetManifest.class).validate(location + "/" + Schema.MANIFEST);
+            } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
+                List<com.fasterxml.jackson.databind.JsonMappingException.Reference> at = e.getPath();
+                String field = at.isEmpty() || at.get(at.size() - 1).getFieldName() == null ? ""
+                        : " field " + at.get(at.size() - 1).getFieldName() + ":";
+                throw new UserError(location + "/" + Schema.MANIFEST + " is not valid:" + field + " "
+                        + firstLine(e.getOriginalMessage()));
             } catch (IOException e) {
                 throw new UserError(location + "/" + Schema.MANIFEST + " is not valid: " + firstLine(e.getMessage()));
             } catch (IllegalArgumentException e) {
                 throw new UserError(e.getMessage());
             }
             for (String table : List.of(Schema.TASKS, Schema.TRANSITIONS)) {
-                if (!fs.exists(new Path(root, table))) {
-                    throw new UserError("dataset " + location + " has no " + table + "/ table");
-                }
+                checkPartFiles(fs, new Path(root, table), location + "/" + table);
             }
             Dataset<Row> tasks = spark.read().parquet(new Path(root, Schema.TASKS).toString());
             Dataset<Row> transitions = spark.read().parquet(new Path(root, Schema.TRANSITIONS).toString());
@@ -95,6 +103,111 @@ public final class DatasetReader {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read dataset " + location, e);
         }
+    }
+
+    /**
+     * A table directory holds Parquet part files and nothing else a reader would trip on: at
+     * least one {@code *.parquet}, no other visible file (hidden and {@code _} files are
+     * Spark's), each non-empty with Parquet's magic bytes at both ends (a truncated copy loses
+     * the trailing ones). Read on the driver: a few bytes per file.
+     */
+    private static void checkPartFiles(FileSystem fs, Path dir, String where) throws IOException {
+        if (!fs.exists(dir)) {
+            throw new UserError("dataset table " + where + "/ does not exist");
+        }
+        if (!fs.getFileStatus(dir).isDirectory()) {
+            throw new UserError("dataset table " + where + " is a file, not a directory of Parquet part files");
+        }
+        int parts = 0;
+        for (FileStatus f : fs.listStatus(dir)) {
+            String name = f.getPath().getName();
+            if (name.startsWith(".") || name.startsWith("_")) {
+                continue;
+            }
+            String file = where + "/" + name;
+            if (f.isDirectory() || !name.endsWith(".parquet")) {
+                throw new UserError(file + ": not a Parquet part file (a table directory holds only *.parquet files)");
+            }
+            if (f.getLen() < 12) {
+                throw new UserError(file + ": " + f.getLen() + " bytes, too short to be Parquet (empty or truncated)");
+            }
+            byte[] head = new byte[4];
+            byte[] tail = new byte[4];
+            try (org.apache.hadoop.fs.FSDataInputStream in = fs.open(f.getPath())) {
+                in.readFully(0, head);
+                in.readFully(f.getLen() - 4, tail);
+            }
+            if (!Arrays.equals(head, PARQUET_MAGIC) || !Arrays.equals(tail, PARQUET_MAGIC)) {
+                throw new UserError(file + ": not a Parquet file (" + (Arrays.equals(head, PARQUET_MAGIC)
+                        ? "no footer: truncated" : "no Parquet header") + ")");
+            }
+            parts++;
+        }
+        if (parts == 0) {
+            throw new UserError("dataset table " + where + "/ has no Parquet part files");
+        }
+    }
+
+    private static final byte[] PARQUET_MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * Table-level integrity, once per reader, before any task is built: every task listed once
+     * with a non-null id, as many tasks per split as {@code dataset.json} says, and every
+     * transition keyed (non-null task, episode, step) to a task of the tasks table. Per-task
+     * checks (duplicates, gaps, values) run where the tasks are built.
+     */
+    private void checkTables() {
+        if (tablesChecked) {
+            return;
+        }
+        String tt = location + "/" + Schema.TASKS;
+        Map<Split, Integer> counts = new EnumMap<>(Split.class);
+        Set<Long> ids = new HashSet<>();
+        for (Row r : tasks.select(Schema.TASK_ID, Schema.SPLIT).collectAsList()) {
+            if (r.isNullAt(0)) {
+                throw new UserError(tt + ": a task row has a null task_id");
+            }
+            long id = r.getLong(0);
+            if (!ids.add(id)) {
+                throw new UserError(tt + ": task " + id + " is listed more than once");
+            }
+            if (!r.isNullAt(1)) {
+                try {
+                    counts.merge(Split.parse(r.getString(1)), 1, Integer::sum);
+                } catch (IllegalArgumentException e) {
+                    throw new UserError(tt + ": task " + id + ": " + e.getMessage());
+                }
+            }
+        }
+        String mf = location + "/" + Schema.MANIFEST;
+        int[] declared = {manifest.trainTasks(), manifest.testTasks(), manifest.oodTasks()};
+        Split[] splits = {Split.TRAIN, Split.TEST, Split.OOD};
+        for (int i = 0; i < splits.length; i++) {
+            int actual = counts.getOrDefault(splits[i], 0);
+            if (actual != declared[i]) {
+                throw new UserError(mf + ": " + splits[i].label() + "_tasks is " + declared[i] + " but " + tt + " lists "
+                        + actual + " " + splits[i].label() + " tasks");
+            }
+        }
+        String tr = location + "/" + Schema.TRANSITIONS;
+        Row nulls = transitions.agg(
+                functions.sum(functions.when(col(Schema.TASK_ID).isNull(), 1).otherwise(0)),
+                functions.sum(functions.when(col(Schema.EPISODE).isNull().or(col(Schema.STEP).isNull()), 1).otherwise(0)))
+                .first();
+        if (!nulls.isNullAt(0) && nulls.getLong(0) > 0) {
+            throw new UserError(tr + ": " + nulls.getLong(0) + " transitions have a null task_id");
+        }
+        if (!nulls.isNullAt(1) && nulls.getLong(1) > 0) {
+            throw new UserError(tr + ": " + nulls.getLong(1) + " transitions have a null episode or step");
+        }
+        List<Row> unknown = transitions.select(Schema.TASK_ID).distinct()
+                .filter(functions.not(col(Schema.TASK_ID).isin(ids.toArray()))).orderBy(Schema.TASK_ID).limit(1)
+                .collectAsList();
+        if (!unknown.isEmpty()) {
+            throw new UserError(tr + ": transitions of task " + unknown.get(0).getLong(0) + ", which " + tt
+                    + " does not list");
+        }
+        tablesChecked = true;
     }
 
     public DatasetManifest manifest() {
@@ -221,6 +334,7 @@ public final class DatasetReader {
      * pass a dataset on without training on it ({@code collect} copies its source).
      */
     public void validateAll() {
+        checkTables();
         int ds = manifest.observationDim();
         int da = manifest.actionDim();
         List<LoadedTask.TaskSummary> summaries = new ArrayList<>(transitions
@@ -245,6 +359,7 @@ public final class DatasetReader {
      * {@code minRun} consecutive transitions (M + K).
      */
     public LoadedSplit load(Split split, int minRun, int partitions) {
+        checkTables();
         long[] ids = taskIds(split);
         int parts = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
         int ds = manifest.observationDim();
@@ -349,7 +464,7 @@ public final class DatasetReader {
             return new LoadedTask(id, null, problem);
         }
         TaskTransitions t = builder.build();
-        return new LoadedTask(id, t, t.firstProblem().orElse(null));
+        return new LoadedTask(id, t, t.firstKeyProblem().or(t::firstProblem).orElse(null));
     }
 
     private static String copy(Row r, int column, String name, float[] into) {

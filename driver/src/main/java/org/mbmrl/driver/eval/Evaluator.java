@@ -7,7 +7,6 @@ import java.util.List;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -53,10 +52,16 @@ public final class Evaluator {
 
     /** Evaluates checkpoint {@code checkpointName} (null: the newest) of the run in {@code runLocation}. */
     public static AdaptationReport evaluate(SparkSession spark, String runLocation, Split split, String checkpointName,
-            PrintStream out) {
+            boolean allowChangedDataset, PrintStream out) {
         TrainedRun run = TrainedRun.open(spark.sparkContext().hadoopConfiguration(), runLocation, checkpointName, null,
                 List.of());
-        Path runDir = run.runDir;
+        try (EvalOutput output = EvalOutput.open(spark, run.runDir)) {
+            return evaluate(spark, run, split, allowChangedDataset, output, out);
+        }
+    }
+
+    private static AdaptationReport evaluate(SparkSession spark, TrainedRun run, Split split, boolean allowChangedDataset,
+            EvalOutput output, PrintStream out) {
         RunConfig config = run.config;
         Algorithm algorithm = config.algorithm();
         MlpSpec spec = run.spec;
@@ -68,7 +73,7 @@ public final class Evaluator {
         String adapterName = algorithm.metaTestAdapter();
         AdapterSettings settings = algorithm.adapterDefaults(adapterName).with(null, null, inner.past());
 
-        DatasetReader data = DatasetReader.open(spark, run.datasetUri());
+        DatasetReader data = run.openTrainingData(spark, allowChangedDataset);
         DatasetReader.LoadedSplit tasks = data.load(split, inner.segmentLength(), config.train().partitions());
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Broadcast<TaskStateShare> state = jsc.broadcast(TaskStateShare.of(run.taskState));
@@ -99,9 +104,8 @@ public final class Evaluator {
             table.add(RowFactory.create(e.taskId(), label, e.segments(), e.nllBefore(), e.nllAfter(), e.mseBefore(),
                     e.mseAfter()));
         }
-        String dir = new Path(new Path(new Path(runDir, "eval"), "split=" + split.label()),
-                "iteration=" + run.iteration()).toString();
-        spark.createDataFrame(table, SCHEMA).coalesce(1).write().mode(SaveMode.Overwrite).parquet(dir);
+        Path dir = output.path("split=" + split.label(), "iteration=" + run.iteration());
+        output.write(spark.createDataFrame(table, SCHEMA), dir);
         AdaptationReport report = new AdaptationReport(label, split.label(), run.iteration(), evaluations);
         out.print(report.table(20));
         out.println("wrote " + dir);

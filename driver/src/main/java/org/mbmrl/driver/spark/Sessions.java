@@ -40,6 +40,11 @@ public final class Sessions {
         conf.setIfMissing("spark.task.maxDirectResultSize", "64m");
         conf.setIfMissing("spark.broadcast.compress", "false");
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+        // Local files without Hadoop's .crc side files: a dataset.json or table a user edits by
+        // hand is then read (or rejected) for its content, not for a stale checksum. Datasets
+        // carry their own fingerprint and checkpoints their sha256.
+        conf.setIfMissing("spark.hadoop.fs.file.impl", "org.apache.hadoop.fs.RawLocalFileSystem");
+        conf.setIfMissing("spark.hadoop.fs.file.impl.disable.cache", "true");
         if (conf.get("spark.master").startsWith("local")) {
             conf.setIfMissing("spark.ui.enabled", "false");
             conf.setIfMissing("spark.driver.host", "127.0.0.1");

@@ -86,7 +86,7 @@ public final class IterativeTrainer {
     /** Collects round {@code round}'s data with the checkpoint that ended the previous round, holding the run's lock. */
     private static void collect(SparkSession spark, RunConfig config, Path runDir, FileSystem fs, int round,
             PrintStream out) {
-        ControlSource source = ControlSource.open(spark, runDir.toString(), null, null, List.of());
+        ControlSource source = ControlSource.open(spark, runDir.toString(), null, null, false, List.of());
         int expected = until(config, round - 1);
         if (source.round() != round - 1 || source.checkpoint.iteration() != expected) {
             throw new UserError("round " + round + ": the newest checkpoint " + source.checkpoint.name() + " (round "

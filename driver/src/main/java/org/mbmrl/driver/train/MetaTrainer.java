@@ -24,6 +24,7 @@ import org.apache.spark.sql.types.StructType;
 import org.mbmrl.datasets.Seeds;
 import org.mbmrl.datasets.Split;
 import org.mbmrl.datasets.TaskTransitions;
+import org.mbmrl.driver.MemoryBudget;
 import org.mbmrl.driver.UserError;
 import org.mbmrl.driver.checkpoint.Checkpoint;
 import org.mbmrl.driver.checkpoint.CheckpointManifest;
@@ -118,6 +119,13 @@ public final class MetaTrainer {
         CheckpointStore store = new CheckpointStore(runDir, spark.sparkContext().hadoopConfiguration());
 
         // 1. Everything the caller gave is checked before anything is written.
+        try {
+            if (fs.exists(runDir) && !fs.getFileStatus(runDir).isDirectory()) {
+                throw new UserError("run_dir " + config.runDir() + " is a file, not a directory");
+            }
+        } catch (IOException e) {
+            throw new UserError("run_dir " + config.runDir() + " cannot be read: " + e.getMessage());
+        }
         Checkpoint from = null;
         List<String> corrupt = new ArrayList<>();
         String latest = store.latestName();
@@ -146,7 +154,13 @@ public final class MetaTrainer {
         }
         int round = stage == null ? 0 : stage.round();
         String datasetLocation = stage == null ? config.dataset() : stage.dataset();
+        if (Files.isInside(runDir, Files.path(datasetLocation))) {
+            throw new UserError("run_dir " + config.runDir() + " lies inside dataset " + datasetLocation
+                    + " (a run may not write into the data it trains on); choose a run_dir outside it");
+        }
         DatasetReader data = DatasetReader.open(spark, datasetLocation);
+        MemoryBudget.checkModel("model.hidden " + config.model().hidden(),
+                config.modelSpec(data.manifest().observationDim(), data.manifest().actionDim()).parameterCount());
         if (from != null) {
             checkResumedData(from, stage, data);
         }
@@ -173,12 +187,8 @@ public final class MetaTrainer {
             Normalizer norm = from != null ? CheckpointManifest.normalizer(from.manifest()) : fitNormalizer(train.tasks());
             MlpSpec spec = config.modelSpec(data.manifest().observationDim(), data.manifest().actionDim());
             long initSeed = Seeds.derive(config.seed(), Seeds.STREAM_INIT);
-            float[] theta = from != null ? from.array("theta").toFloatVector()
+            float[] theta = from != null ? from.floatVector("theta", spec.parameterCount(), "the config's model")
                     : spec.create(DataType.FLOAT).initialParameters(initSeed).toFloatVector();
-            if (theta.length != spec.parameterCount()) {
-                throw new UserError("checkpoint " + latest + " has " + theta.length + " parameters; the config's model has "
-                        + spec.parameterCount());
-            }
             TaskStateTable state = from != null && algorithm.taskStateWidth() > 0
                     ? CheckpointManifest.taskState(from, algorithm.taskStateWidth())
                     : initialTaskState(algorithm, train.taskIds(), Seeds.derive(config.seed(), Seeds.STREAM_TASK_STATE));
