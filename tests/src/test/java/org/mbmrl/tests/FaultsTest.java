@@ -272,6 +272,15 @@ class FaultsTest {
             }
         }
         assertEquals(loneRows, evalRows(run), "the output equals a lone run's");
+
+        // collect --out: one writer per new dataset version too.
+        Path versions = Fixtures.scratch("faults-collect-lock");
+        Files.writeString(versions.resolve(".v2.lock"), "{\"owner\":\"" + java.net.InetAddress.getLocalHost().getHostName()
+                + ":" + ProcessHandle.current().pid() + ":other-collect\",\"lease_until_ms\":"
+                + (System.currentTimeMillis() + 600_000) + "}");
+        rejects(List.of("collect", "--run", run.toString(), "--out", versions.resolve("v2").toString()),
+                "the dataset version", "is locked by another command", "other-collect");
+        assertFalse(Files.exists(versions.resolve("v2")) || Files.exists(versions.resolve(".v2.tmp")));
         assertFalse(Files.exists(lock), "the lock is released");
         try (Stream<Path> s = Files.list(run.resolve("eval/split=ood"))) {
             assertEquals(List.of("iteration=2"), s.map(p -> p.getFileName().toString()).toList(), "no leftovers");

@@ -49,7 +49,10 @@ public final class RunLock implements AutoCloseable {
      * thread until {@link #close()}: a second writer is refused with the holder named.
      */
     public static RunLock acquireForOutput(FileSystem fs, Path dir, String what) {
-        RunLock lock = acquire(fs, dir, what, "another command");
+        return keepAlive(acquire(fs, dir, what, "another command"));
+    }
+
+    private static RunLock keepAlive(RunLock lock) {
         java.util.concurrent.ScheduledExecutorService renewer = java.util.concurrent.Executors
                 .newSingleThreadScheduledExecutor(r -> {
                     Thread t = new Thread(r, "mbmrl-lock-renewer");
@@ -67,9 +70,21 @@ public final class RunLock implements AutoCloseable {
         return lock;
     }
 
+    /**
+     * Takes the lock file {@code file} itself (e.g. {@code PARENT/.NAME.lock} beside an output
+     * that does not exist yet), kept alive until {@link #close()} as {@link #acquireForOutput}.
+     */
+    public static RunLock acquireFile(FileSystem fs, Path file, String what) {
+        return keepAlive(acquireAt(fs, file, file.getParent(), what, "another command"));
+    }
+
     private static RunLock acquire(FileSystem fs, Path runDir, String what, String holder) {
+        return acquireAt(fs, new Path(runDir, FILE), runDir, what, holder);
+    }
+
+    private static RunLock acquireAt(FileSystem fs, Path file, Path runDir, String what, String holder) {
         String owner = hostName() + ":" + ProcessHandle.current().pid() + ":" + UUID.randomUUID();
-        RunLock lock = new RunLock(fs, new Path(runDir, FILE), owner);
+        RunLock lock = new RunLock(fs, file, owner);
         try {
             fs.mkdirs(runDir);
             if (!lock.tryCreate()) {

@@ -25,6 +25,7 @@ import org.mbmrl.datasets.Split;
 import org.mbmrl.driver.UserError;
 import org.mbmrl.driver.checkpoint.CheckpointStore;
 import org.mbmrl.driver.checkpoint.Files;
+import org.mbmrl.driver.checkpoint.RunLock;
 import org.mbmrl.driver.config.RunConfig;
 import org.mbmrl.driver.data.DatasetGenerator;
 import org.mbmrl.driver.data.DatasetManifest;
@@ -51,22 +52,31 @@ public final class Collector {
         if (round < 1) {
             throw new UserError("collect: --round must be >= 1; got " + round);
         }
-        RunConfig config = source.config;
-        RunConfig.Collect settings = config.collect();
-        int length = config.control().episodeLength(source.family);
         Path target = Files.path(out);
         Path sourceRoot = Files.path(source.data.uri());
         FileSystem fs = Files.fs(target, spark.sparkContext().hadoopConfiguration());
         FileSystem srcFs = Files.fs(sourceRoot, spark.sparkContext().hadoopConfiguration());
         Path tmp = Files.child(target.getParent(), "." + target.getName() + ".tmp");
+        if (Files.isInside(target, sourceRoot)) {
+            throw new UserError("--out " + out + " lies inside the source dataset " + source.data.location()
+                    + " (the source is never written); choose a directory outside it");
+        }
+        // One writer per output: a second collect to the same --out is refused, naming the first.
+        try (RunLock lock = RunLock.acquireFile(fs, Files.child(target.getParent(), "." + target.getName() + ".lock"),
+                "the dataset version")) {
+            return write(spark, source, out, round, progress, target, tmp, fs, srcFs, sourceRoot);
+        }
+    }
+
+    private static Report write(SparkSession spark, ControlSource source, String out, int round, PrintStream progress,
+            Path target, Path tmp, FileSystem fs, FileSystem srcFs, Path sourceRoot) {
+        RunConfig config = source.config;
+        RunConfig.Collect settings = config.collect();
+        int length = config.control().episodeLength(source.family);
         try {
             if (fs.exists(target)) {
                 throw new UserError("output already exists: " + out + " (collect writes a new dataset version; choose"
                         + " another --out)");
-            }
-            if (Files.isInside(target, sourceRoot)) {
-                throw new UserError("--out " + out + " lies inside the source dataset " + source.data.location()
-                        + " (the source is never written); choose a directory outside it");
             }
             // 1. The source's values, tasks and episode numbers, checked before anything is written.
             source.data.validateAll();
