@@ -183,6 +183,16 @@ class FaultsTest {
         rejectsDataset(root, "test-count", d -> tasks(d, t -> t.filter(col("task_id").notEqual(13))), "test_tasks is 3",
                 "lists 2 test tasks");
 
+        Path adamRun = trainedRun("faults-adam");
+        Path adamCkpt = adamRun.resolve("checkpoints/iter-000002");
+        int moments = (int) ((Files.size(adamCkpt.resolve("adam_m.npy")) - 128) / 8);
+        replaceArray(adamCkpt, "adam_m.npy", Nd4j.toNpyByteArray(Nd4j.createFromArray(new int[moments])));
+        List<String> adamBefore = listing(adamRun);
+        List<String> resumeAdam = new ArrayList<>(train(datasetOf(adamRun), adamRun, smallControl()));
+        resumeAdam.add("--resume");
+        rejects(resumeAdam, "adam_m.npy must hold", "float64", "INT");
+        assertEquals(adamBefore, listing(adamRun), "nothing written");
+
         Path run = trainedRun("faults-theta");
         Path ckpt = run.resolve("checkpoints/iter-000002");
         int values = (int) ((Files.size(ckpt.resolve("theta.npy")) - 128) / 4);
@@ -256,13 +266,20 @@ class FaultsTest {
         Files.delete(lock);
 
         // Two at once: one writes, the other is refused in one line; the output is a lone run's.
-        CompletableFuture<SharedSpark.Run> a = CompletableFuture.supplyAsync(
-                () -> SharedSpark.cli("evaluate", "--run", run.toString()));
-        CompletableFuture<SharedSpark.Run> b = CompletableFuture.supplyAsync(
-                () -> SharedSpark.cli("evaluate", "--run", run.toString()));
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+        java.util.function.Supplier<SharedSpark.Run> evaluate = () -> {
+            try {
+                start.await();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            return SharedSpark.cli("evaluate", "--run", run.toString());
+        };
+        CompletableFuture<SharedSpark.Run> a = CompletableFuture.supplyAsync(evaluate);
+        CompletableFuture<SharedSpark.Run> b = CompletableFuture.supplyAsync(evaluate);
         List<SharedSpark.Run> both = List.of(a.get(), b.get());
         long ok = both.stream().filter(r -> r.exitCode() == 0).count();
-        assertTrue(ok >= 1, "at least one evaluate succeeds: " + both);
+        assertEquals(1, ok, "one evaluate succeeds, the other is refused: " + both);
         for (SharedSpark.Run r : both) {
             if (r.exitCode() != 0) {
                 assertEquals(2, r.exitCode(), r.err());
@@ -296,15 +313,25 @@ class FaultsTest {
         Path unknownAlgorithm = Fixtures.copy(run, "faults-algorithm");
         edit(unknownAlgorithm.resolve("checkpoints/iter-000002/manifest.json"),
                 s -> s.replaceAll("\"algorithm\" ?: ?\"maml\"", "\"algorithm\" : \"bayes\""));
+        List<String> unknownBefore = listing(unknownAlgorithm);
         rejects(List.of("evaluate", "--run", unknownAlgorithm.toString()), "iter-000002/manifest.json", "bayes");
+        assertEquals(unknownBefore, listing(unknownAlgorithm), "nothing written");
         assertTrue(Files.exists(manifest));
+        SharedSpark.Run verbose = SharedSpark.cli("evaluate", "--run", unknownAlgorithm.toString(), "--verbose");
+        assertEquals(2, verbose.exitCode());
+        assertTrue(verbose.err().startsWith("mbmrl: error: ") && verbose.err().contains("\tat "),
+                "--verbose adds the stack trace: " + verbose.err());
 
         Path noManifest = Fixtures.copy(run, "faults-no-manifest");
         Files.delete(noManifest.resolve("checkpoints/iter-000002/manifest.json"));
+        List<String> noManifestBefore = listing(noManifest);
         rejects(List.of("evaluate", "--run", noManifest.toString()), "iter-000002", "manifest.json");
+        assertEquals(noManifestBefore, listing(noManifest), "nothing written");
         Path badManifest = Fixtures.copy(run, "faults-bad-manifest");
         Files.writeString(badManifest.resolve("checkpoints/iter-000002/manifest.json"), "{ not json");
+        List<String> badManifestBefore = listing(badManifest);
         rejects(List.of("evaluate", "--run", badManifest.toString()), "iter-000002", "manifest.json");
+        assertEquals(badManifestBefore, listing(badManifest), "nothing written");
 
         Path emptyLatest = Fixtures.copy(run, "faults-latest");
         Files.writeString(emptyLatest.resolve("checkpoints/LATEST"), "");

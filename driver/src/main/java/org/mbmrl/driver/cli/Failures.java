@@ -88,7 +88,14 @@ final class Failures {
         String line = f.line();
         if (line == null) {
             String where = writeTrace(ex);
-            line = ex.getClass().getSimpleName() + ": " + firstLine(rootMessage(ex), "(no message)")
+            String environment = null;
+            for (Throwable t = ex; t != null && environment == null; t = t.getCause()) {
+                if (t instanceof org.mbmrl.driver.EnvironmentFailure) {
+                    environment = firstLine(t.getMessage(), "environment failure");
+                }
+            }
+            line = (environment != null ? environment
+                    : ex.getClass().getSimpleName() + ": " + firstLine(rootMessage(ex), "(no message)"))
                     + (where == null ? "" : " (stack trace: " + where + (verbose ? "" : "; --verbose prints it") + ")");
         }
         err.println("mbmrl: error: " + line);

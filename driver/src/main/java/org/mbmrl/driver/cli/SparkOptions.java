@@ -19,6 +19,12 @@ public final class SparkOptions {
             throw new org.mbmrl.driver.UserError("--master '" + master + "' is not a Spark master URL; use local[N],"
                     + " local[*], local-cluster[N,CORES,MB], spark://HOST:PORT, k8s://URL or yarn");
         }
-        return Sessions.getOrCreate(master == null ? null : master.strip(), "mbmrl " + app);
+        try {
+            return Sessions.getOrCreate(master == null ? null : master.strip(), "mbmrl " + app);
+        } catch (RuntimeException e) {
+            throw new org.mbmrl.driver.EnvironmentFailure("could not start Spark on master "
+                    + (master == null ? "(default)" : master) + " (is it running and reachable?): "
+                    + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+        }
     }
 }

@@ -59,6 +59,13 @@ class FailuresTest {
             String trace = Files.readString(log);
             assertTrue(trace.contains("cluster lost") && trace.contains("\tat "), trace);
 
+            StringWriter lost = new StringWriter();
+            assertEquals(1, Failures.report(new org.mbmrl.driver.EnvironmentFailure("could not start Spark on master"
+                    + " spark://h:7077 (is it running and reachable?)", new IllegalStateException("LiveListenerBus is stopped.")),
+                    new PrintWriter(lost), false));
+            assertTrue(lost.toString().startsWith("mbmrl: error: could not start Spark on master spark://h:7077")
+                    && lost.toString().contains("stack trace: " + log) && lost.toString().lines().count() == 1, lost.toString());
+
             StringWriter verbose = new StringWriter();
             Failures.report(bug, new PrintWriter(verbose), true);
             assertTrue(verbose.toString().lines().count() > 1 && verbose.toString().contains("\tat "),

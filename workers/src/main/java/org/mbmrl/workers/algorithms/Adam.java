@@ -63,8 +63,12 @@ public final class Adam implements OuterOptimizer {
     public void restore(Map<String, INDArray> state, long steps) {
         INDArray sm = state.get("adam_m");
         INDArray sv = state.get("adam_v");
-        if (sm == null || sv == null || sm.length() != m.length || sv.length() != v.length) {
-            throw new IllegalArgumentException("checkpoint lacks Adam moments of length " + m.length);
+        for (String key : new String[] {"adam_m", "adam_v"}) {
+            INDArray a = state.get(key);
+            if (a == null || a.length() != m.length || a.dataType() != org.nd4j.linalg.api.buffer.DataType.DOUBLE) {
+                throw new IllegalArgumentException("checkpoint " + key + ".npy must hold " + m.length + " float64 values (Adam's"
+                        + " moments); got " + (a == null ? "no such array" : a.length() + " " + a.dataType()));
+            }
         }
         m = sm.toDoubleVector();
         v = sv.toDoubleVector();
