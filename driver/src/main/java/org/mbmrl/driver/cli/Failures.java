@@ -90,8 +90,13 @@ final class Failures {
             String where = writeTrace(ex);
             String environment = null;
             for (Throwable t = ex; t != null && environment == null; t = t.getCause()) {
+                String m = t.getMessage() == null ? "" : t.getMessage();
                 if (t instanceof org.mbmrl.driver.EnvironmentFailure) {
-                    environment = firstLine(t.getMessage(), "environment failure");
+                    environment = firstLine(m, "environment failure");
+                } else if (m.contains("LiveListenerBus is stopped") || m.contains("stopped SparkContext")) {
+                    // Spark gave up on its master (e.g. "All masters are unresponsive") and stopped under us.
+                    environment = "Spark stopped while the command ran: the cluster master did not answer, or it killed"
+                            + " the application (the log says which)";
                 }
             }
             line = (environment != null ? environment

@@ -66,6 +66,12 @@ class FailuresTest {
             assertTrue(lost.toString().startsWith("mbmrl: error: could not start Spark on master spark://h:7077")
                     && lost.toString().contains("stack trace: " + log) && lost.toString().lines().count() == 1, lost.toString());
 
+            StringWriter stopped = new StringWriter();
+            assertEquals(1, Failures.report(new RuntimeException(new IllegalStateException("LiveListenerBus is stopped.")),
+                    new PrintWriter(stopped), false));
+            assertTrue(stopped.toString().startsWith("mbmrl: error: Spark stopped while the command ran: the cluster master"
+                    + " did not answer"), stopped.toString());
+
             StringWriter verbose = new StringWriter();
             Failures.report(bug, new PrintWriter(verbose), true);
             assertTrue(verbose.toString().lines().count() > 1 && verbose.toString().contains("\tat "),
