@@ -95,7 +95,10 @@ final class ExportCommand implements Callable<Integer> {
         File manifestTmp = new File(parent, "." + manifestFile.getName() + ".tmp");
         ModelSerializer.writeModel(Dl4jExport.toNetwork(model, theta), tmp, false);
         CheckpointStore.JSON.writeValue(manifestTmp, manifest);
-        if (!manifestTmp.renameTo(manifestFile) || !tmp.renameTo(out)) {
+        if (!manifestTmp.renameTo(manifestFile)) {
+            throw new java.io.IOException("cannot rename " + manifestTmp + " to " + manifestFile);
+        }
+        if (!tmp.renameTo(out)) {
             throw new java.io.IOException("cannot rename " + tmp + " to " + out);
         }
         spec.commandLine().getOut().println("wrote " + out + " (DL4J MultiLayerNetwork; output = [mean | q] of the "

@@ -49,7 +49,8 @@ public final class DatasetReader {
     private final Dataset<Row> tasks;
     private final Dataset<Row> transitions;
     private final String fingerprint;
-    private boolean tablesChecked;
+    /** The task ids of each split, sorted, once {@link #checkTables} has passed. */
+    private final Map<Split, long[]> idsBySplit = new EnumMap<>(Split.class);
 
     private DatasetReader(SparkSession spark, String location, Path root, DatasetManifest manifest, Dataset<Row> tasks,
             Dataset<Row> transitions, String fingerprint) {
@@ -157,33 +158,35 @@ public final class DatasetReader {
      * checks (duplicates, gaps, values) run where the tasks are built.
      */
     private void checkTables() {
-        if (tablesChecked) {
+        if (!idsBySplit.isEmpty()) {
             return;
         }
         String tt = location + "/" + Schema.TASKS;
-        Map<Split, Integer> counts = new EnumMap<>(Split.class);
+        Map<Split, List<Long>> bySplit = new EnumMap<>(Split.class);
         Set<Long> ids = new HashSet<>();
-        for (Row r : tasks.select(Schema.TASK_ID, Schema.SPLIT).collectAsList()) {
-            if (r.isNullAt(0)) {
-                throw new UserError(tt + ": a task row has a null task_id");
+        for (Row r : tasks.select(Schema.TASK_ID, Schema.FAMILY, Schema.SPLIT).collectAsList()) {
+            if (r.isNullAt(0) || r.isNullAt(1) || r.isNullAt(2)) {
+                throw new UserError(tt + ": null task_id, family or split in row " + r);
             }
             long id = r.getLong(0);
             if (!ids.add(id)) {
                 throw new UserError(tt + ": task " + id + " is listed more than once");
             }
-            if (!r.isNullAt(1)) {
-                try {
-                    counts.merge(Split.parse(r.getString(1)), 1, Integer::sum);
-                } catch (IllegalArgumentException e) {
-                    throw new UserError(tt + ": task " + id + ": " + e.getMessage());
-                }
+            if (!r.getString(1).equals(manifest.family())) {
+                throw new UserError(tt + ": task " + id + " has family '" + r.getString(1) + "' but the dataset is '"
+                        + manifest.family() + "'");
+            }
+            try {
+                bySplit.computeIfAbsent(Split.parse(r.getString(2)), k -> new ArrayList<>()).add(id);
+            } catch (IllegalArgumentException e) {
+                throw new UserError(tt + ": task " + id + ": " + e.getMessage());
             }
         }
         String mf = location + "/" + Schema.MANIFEST;
         int[] declared = {manifest.trainTasks(), manifest.testTasks(), manifest.oodTasks()};
         Split[] splits = {Split.TRAIN, Split.TEST, Split.OOD};
         for (int i = 0; i < splits.length; i++) {
-            int actual = counts.getOrDefault(splits[i], 0);
+            int actual = bySplit.getOrDefault(splits[i], List.of()).size();
             if (actual != declared[i]) {
                 throw new UserError(mf + ": " + splits[i].label() + "_tasks is " + declared[i] + " but " + tt + " lists "
                         + actual + " " + splits[i].label() + " tasks");
@@ -207,7 +210,9 @@ public final class DatasetReader {
             throw new UserError(tr + ": transitions of task " + unknown.get(0).getLong(0) + ", which " + tt
                     + " does not list");
         }
-        tablesChecked = true;
+        for (Split split : Split.values()) {
+            idsBySplit.put(split, bySplit.getOrDefault(split, List.of()).stream().mapToLong(Long::longValue).sorted().toArray());
+        }
     }
 
     public DatasetManifest manifest() {
@@ -247,33 +252,14 @@ public final class DatasetReader {
         return Files.sha256(digest.toByteArray());
     }
 
-    /** Task ids of {@code split}, sorted, with their family checked. */
+    /** Task ids of {@code split}, sorted (the tables checked first, once). */
     public long[] taskIds(Split split) {
-        List<Row> rows = tasks.select(Schema.TASK_ID, Schema.FAMILY, Schema.SPLIT).collectAsList();
-        List<Long> ids = new ArrayList<>();
-        for (Row r : rows) {
-            if (r.isNullAt(0) || r.isNullAt(1) || r.isNullAt(2)) {
-                throw new UserError(location + "/" + Schema.TASKS + ": null task_id, family or split in row " + r);
-            }
-            String family = r.getString(1);
-            if (!family.equals(manifest.family())) {
-                throw new UserError(location + "/" + Schema.TASKS + ": task " + r.getLong(0) + " has family '" + family
-                        + "' but the dataset is '" + manifest.family() + "'");
-            }
-            Split s;
-            try {
-                s = Split.parse(r.getString(2));
-            } catch (IllegalArgumentException e) {
-                throw new UserError(location + "/" + Schema.TASKS + ": task " + r.getLong(0) + ": " + e.getMessage());
-            }
-            if (s == split) {
-                ids.add(r.getLong(0));
-            }
-        }
-        if (ids.isEmpty()) {
+        checkTables();
+        long[] ids = idsBySplit.get(split);
+        if (ids.length == 0) {
             throw new UserError("dataset " + location + " has no " + split.label() + " tasks");
         }
-        return ids.stream().mapToLong(Long::longValue).sorted().toArray();
+        return ids.clone();
     }
 
     /** A task of the {@code tasks} table: its id and dynamics parameters in the family's order. */
@@ -334,8 +320,7 @@ public final class DatasetReader {
      * pass a dataset on without training on it ({@code collect} copies its source).
      */
     public void validateAll() {
-        checkTables();
-        int ds = manifest.observationDim();
+        checkTables();        int ds = manifest.observationDim();
         int da = manifest.actionDim();
         List<LoadedTask.TaskSummary> summaries = new ArrayList<>(transitions
                 .select(Schema.TRANSITION_COLUMNS.stream().map(functions::col).toArray(org.apache.spark.sql.Column[]::new))
@@ -359,7 +344,6 @@ public final class DatasetReader {
      * {@code minRun} consecutive transitions (M + K).
      */
     public LoadedSplit load(Split split, int minRun, int partitions) {
-        checkTables();
         long[] ids = taskIds(split);
         int parts = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
         int ds = manifest.observationDim();
