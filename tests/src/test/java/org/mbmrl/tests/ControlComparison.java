@@ -19,6 +19,24 @@ final class ControlComparison {
 
     private ControlComparison() {}
 
+    /**
+     * On {@code family} (its dataset with {@code testTasks} test tasks), trains MB ({@code pooled})
+     * and {@code algorithm} with {@code extra} settings, and asserts that the latter's controller
+     * ({@code method}, e.g. {@code vi+vi}) reaches a higher mean return than MB's on the first
+     * {@code oodTasks} ood tasks; prints both as a FIGURE line.
+     */
+    static void assertBeatsMb(String scratch, String family, int testTasks, int oodTasks, String label, String algorithm,
+            String method, String... extra) {
+        SparkSession spark = SharedSpark.local2();
+        Path root = Fixtures.scratch(scratch);
+        Path data = generate(root, family, testTasks);
+        double mb = meanOodReturn(spark, train(root, data, "pooled"), "pooled+none", oodTasks);
+        double adaptive = meanOodReturn(spark, train(root, data, algorithm, extra), method, oodTasks);
+        System.out.printf(java.util.Locale.ROOT, "FIGURE %s ood mean return over %d tasks: %s %.2f, MB %.2f%n", family,
+                oodTasks, label, adaptive, mb);
+        assertTrue(adaptive > mb, label + " " + adaptive + " should beat MB " + mb + " on " + family + " ood");
+    }
+
     /** {@code generate}: 40 train tasks, {@code testTasks} and 8 ood tasks, 4 episodes x 100 steps, seed 3. */
     static Path generate(Path root, String family, int testTasks) {
         Path data = root.resolve("data");

@@ -1,10 +1,5 @@
 package org.mbmrl.tests;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.nio.file.Path;
-import java.util.Locale;
-import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,20 +14,8 @@ import org.junit.jupiter.api.Test;
  * joints, more damage than any training task has), without the mid-episode change.
  */
 class ViVersusMbTest {
-    static final String FAMILY = "reacher-damage";
-    static final int OOD_TASKS = 5;
-
     @Test
     void viBeatsMbOnOodReacherDamageTasks() {
-        SparkSession spark = SharedSpark.local2();
-        Path root = Fixtures.scratch("vi-vs-mb");
-        Path data = ControlComparison.generate(root, FAMILY, 8);
-
-        double mb = ControlComparison.meanOodReturn(spark, ControlComparison.train(root, data, "pooled"), "pooled+none",
-                OOD_TASKS);
-        double vi = ControlComparison.meanOodReturn(spark, ControlComparison.train(root, data, "vi"), "vi+vi", OOD_TASKS);
-        System.out.printf(Locale.ROOT, "FIGURE %s ood mean return over %d tasks: VI %.2f, MB %.2f%n", FAMILY, OOD_TASKS, vi,
-                mb);
-        assertTrue(vi > mb, "VI " + vi + " should beat MB " + mb + " on " + FAMILY + " ood");
+        ControlComparison.assertBeatsMb("vi-vs-mb", "reacher-damage", 8, 5, "VI", "vi", "vi+vi");
     }
 }
