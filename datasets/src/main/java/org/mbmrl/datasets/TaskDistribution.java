@@ -5,16 +5,26 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.mbmrl.datasets.family.TaskFamilies;
 import org.mbmrl.datasets.family.TaskFamily;
+import org.mbmrl.datasets.family.TaskRanges;
 
 /**
  * A seeded distribution of tasks of one family with {@code train}, {@code test} and
  * {@code ood} splits. Task ids are contiguous: train tasks first, then test, then ood. Each
- * task is a pure function of (seed, task id), so any executor can rebuild any task.
+ * task is a pure function of (seed, task id, ranges), so any executor can rebuild any task.
+ * {@code ranges} is where the family's parameters are drawn from ({@link TaskRanges}); the
+ * family's defaults unless a task-distribution file says otherwise.
  */
-public record TaskDistribution(String family, int trainTasks, int testTasks, int oodTasks, long seed) implements java.io.Serializable {
+public record TaskDistribution(String family, int trainTasks, int testTasks, int oodTasks, long seed, TaskRanges ranges)
+        implements java.io.Serializable {
+
+    /** A distribution with the family's default ranges. */
+    public TaskDistribution(String family, int trainTasks, int testTasks, int oodTasks, long seed) {
+        this(family, trainTasks, testTasks, oodTasks, seed, null);
+    }
 
     public TaskDistribution {
-        TaskFamilies.byName(family);
+        ranges = ranges == null ? TaskFamilies.byName(family).defaultRanges() : ranges;
+        TaskFamilies.byName(family).withRanges(ranges);
         if (trainTasks < 1) {
             throw new IllegalArgumentException("train_tasks must be >= 1; got " + trainTasks);
         }
@@ -34,6 +44,11 @@ public record TaskDistribution(String family, int trainTasks, int testTasks, int
         return trainTasks + testTasks + oodTasks;
     }
 
+    /** The family, drawing from this distribution's ranges. */
+    public TaskFamily taskFamily() {
+        return TaskFamilies.byName(family).withRanges(ranges);
+    }
+
     /** The split task {@code taskId} belongs to. */
     public Split splitOf(long taskId) {
         if (taskId < 0 || taskId >= totalTasks()) {
@@ -47,8 +62,11 @@ public record TaskDistribution(String family, int trainTasks, int testTasks, int
 
     /** The task with id {@code taskId}. */
     public TaskSpec task(long taskId) {
+        return task(taskFamily(), taskId);
+    }
+
+    private TaskSpec task(TaskFamily f, long taskId) {
         Split split = splitOf(taskId);
-        TaskFamily f = TaskFamilies.byName(family);
         double[] params = f.sampleParameters(split, new SplittableRandom(Seeds.derive(seed, Seeds.STREAM_PARAMETERS, taskId)));
         return new TaskSpec(taskId, family, split, params, Seeds.derive(seed, Seeds.STREAM_EPISODES, taskId));
     }
@@ -56,8 +74,9 @@ public record TaskDistribution(String family, int trainTasks, int testTasks, int
     /** All tasks, in id order. */
     public List<TaskSpec> tasks() {
         List<TaskSpec> all = new ArrayList<>(totalTasks());
+        TaskFamily f = taskFamily();
         for (long id = 0; id < totalTasks(); id++) {
-            all.add(task(id));
+            all.add(task(f, id));
         }
         return all;
     }

@@ -5,6 +5,7 @@ import static org.mbmrl.datasets.family.FamilyMath.clip;
 import static org.mbmrl.datasets.family.FamilyMath.uniform;
 
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.mbmrl.datasets.Split;
 
@@ -62,16 +63,32 @@ public final class CartPole extends SimulatedFamily {
     private static final List<String> PARAMETERS = List.of("pole_mass", "pole_length", "cart_friction");
     private static final int DS = 5;
 
+    private static final TaskRanges DEFAULTS = new TaskRanges.Builder()
+            .nominal("pole_mass", 0.1, 0.5).nominal("pole_length", 0.5, 1.0).nominal("cart_friction", 0.0, 0.2)
+            .ood("pole_mass", 0.7, 1.0).ood("pole_length", 1.2, 1.5).ood("cart_friction", 0.3, 0.5)
+            .change("added_mass", ADDED_MASS).build();
+    private static final Map<String, TaskRanges.Bound> BOUNDS = Map.of(
+            "pole_mass", TaskRanges.Bound.above(0, "a mass in kg"),
+            "pole_length", TaskRanges.Bound.above(0, "a length in m"),
+            "cart_friction", TaskRanges.Bound.atLeast(0, "a friction coefficient in N s/m"),
+            "change.added_mass", TaskRanges.Bound.atLeast(0, "a mass in kg added to the pole"));
+
     public CartPole() {
-        super(NAME, DS, new double[] {MAX_FORCE}, PARAMETERS, EPISODE_LENGTH);
+        this(null);
+    }
+
+    private CartPole(TaskRanges ranges) {
+        super(NAME, DS, new double[] {MAX_FORCE}, PARAMETERS, EPISODE_LENGTH, DEFAULTS, BOUNDS, ranges);
+    }
+
+    @Override
+    TaskFamily create(TaskRanges ranges) {
+        return new CartPole(ranges);
     }
 
     @Override
     public double[] sampleParameters(Split split, SplittableRandom rng) {
-        return switch (split) {
-            case TRAIN, TEST -> new double[] {uniform(rng, 0.1, 0.5), uniform(rng, 0.5, 1.0), uniform(rng, 0.0, 0.2)};
-            case OOD -> new double[] {uniform(rng, 0.7, 1.0), uniform(rng, 1.2, 1.5), uniform(rng, 0.3, 0.5)};
-        };
+        return drawInOrder(split, rng);
     }
 
     @Override
@@ -89,7 +106,7 @@ public final class CartPole extends SimulatedFamily {
     @Override
     public double[] changedParameters(double[] parameters) {
         FamilyMath.requireParameters(NAME, PARAMETERS, parameters);
-        return new double[] {parameters[0] + ADDED_MASS, parameters[1], parameters[2]};
+        return new double[] {parameters[0] + ranges().change("added_mass"), parameters[1], parameters[2]};
     }
 
     /** The reward of a transition into the observation at {@code next[at ..]} under force {@code force} (clipped here). */

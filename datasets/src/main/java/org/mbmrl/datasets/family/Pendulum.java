@@ -1,6 +1,7 @@
 package org.mbmrl.datasets.family;
 
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.mbmrl.datasets.Split;
 
@@ -15,9 +16,10 @@ import org.mbmrl.datasets.Split;
  * {@code (cos th, sin th, th')}, as in Gymnasium's pendulum; the reward is the swing-up
  * reward {@code -(angle from upright^2 + 0.1 th'^2 + 0.001 u^2)}.
  *
- * <p>Tasks vary mass, length and damping. {@code train}/{@code test}: m in [0.5, 1.5] kg,
- * l in [0.5, 1.5] m, b in [0, 0.2]; {@code ood}: heavier and longer, m in [2, 3] kg,
- * l in [1.6, 2.0] m, same damping range. The mid-episode change attaches a payload of
+ * <p>Tasks vary mass, length and damping. By default ({@link TaskRanges}: the keys are the
+ * parameter names) {@code train}/{@code test}: m in [0.5, 1.5] kg, l in [0.5, 1.5] m, b in
+ * [0, 0.2]; {@code ood}: heavier and longer, m in [2, 3] kg, l in [1.6, 2.0] m, same damping
+ * range. The mid-episode change ({@code change.payload}) attaches a payload of
  * {@link #PAYLOAD} kg to the bob.
  */
 public final class Pendulum extends SimulatedFamily {
@@ -30,18 +32,35 @@ public final class Pendulum extends SimulatedFamily {
     public static final int EPISODE_LENGTH = 100;
 
     private static final List<String> PARAMETERS = List.of("mass", "length", "damping");
+    private static final TaskRanges DEFAULTS = new TaskRanges.Builder()
+            .nominal("mass", 0.5, 1.5).nominal("length", 0.5, 1.5)
+            .ood("mass", 2.0, 3.0).ood("length", 1.6, 2.0)
+            .both("damping", 0.0, 0.2)
+            .change("payload", PAYLOAD).build();
+    private static final Map<String, TaskRanges.Bound> BOUNDS = Map.of(
+            "mass", TaskRanges.Bound.above(0, "a mass in kg"),
+            "length", TaskRanges.Bound.above(0, "a length in m"),
+            "damping", TaskRanges.Bound.atLeast(0, "a damping coefficient in N m s"),
+            "change.payload", TaskRanges.Bound.atLeast(0, "a payload in kg added to the bob"));
 
     public Pendulum() {
-        super(NAME, 3, new double[] {MAX_TORQUE}, PARAMETERS, EPISODE_LENGTH);
+        this(null);
+    }
+
+    private Pendulum(TaskRanges ranges) {
+        super(NAME, 3, new double[] {MAX_TORQUE}, PARAMETERS, EPISODE_LENGTH, DEFAULTS, BOUNDS, ranges);
+    }
+
+    @Override
+    TaskFamily create(TaskRanges ranges) {
+        return new Pendulum(ranges);
     }
 
     @Override
     public double[] sampleParameters(Split split, SplittableRandom rng) {
-        double damping = uniform(rng, 0.0, 0.2);
-        return switch (split) {
-            case TRAIN, TEST -> new double[] {uniform(rng, 0.5, 1.5), uniform(rng, 0.5, 1.5), damping};
-            case OOD -> new double[] {uniform(rng, 2.0, 3.0), uniform(rng, 1.6, 2.0), damping};
-        };
+        // Damping first: the order of the draws is the order datasets were always made in.
+        double damping = range(split, "damping").draw(rng);
+        return new double[] {range(split, "mass").draw(rng), range(split, "length").draw(rng), damping};
     }
 
     @Override
@@ -65,7 +84,7 @@ public final class Pendulum extends SimulatedFamily {
 
     @Override
     public double[] changedParameters(double[] parameters) {
-        return new double[] {parameters[0] + PAYLOAD, parameters[1], parameters[2]};
+        return new double[] {parameters[0] + ranges().change("payload"), parameters[1], parameters[2]};
     }
 
     /** The swing-up reward of a transition that starts at {@code angle, velocity} with torque {@code u}. */
@@ -80,10 +99,6 @@ public final class Pendulum extends SimulatedFamily {
             x += 2 * Math.PI;
         }
         return x - Math.PI;
-    }
-
-    private static double uniform(SplittableRandom rng, double lo, double hi) {
-        return lo + (hi - lo) * rng.nextDouble();
     }
 
     /** Total mechanical energy m l^2 th'^2 / 2 + m g l (1 - cos th); conserved when u = b = 0. */

@@ -5,6 +5,7 @@ import static org.mbmrl.datasets.family.FamilyMath.clip;
 import static org.mbmrl.datasets.family.FamilyMath.uniform;
 
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.mbmrl.datasets.Split;
 
@@ -79,16 +80,31 @@ public final class QuadrotorPayload extends SimulatedFamily {
     private static final int DS = 9;
     private static final int DA = 2;
 
+    private static final TaskRanges DEFAULTS = new TaskRanges.Builder()
+            .nominal("payload_mass", 0.1, 0.4).nominal("tether_length", 0.3, 0.7)
+            .ood("payload_mass", 0.5, 0.8).ood("tether_length", 0.8, 1.2)
+            .change("added_mass", ADDED_MASS).build();
+    private static final Map<String, TaskRanges.Bound> BOUNDS = Map.of(
+            "payload_mass", TaskRanges.Bound.atLeast(0, "a payload mass in kg"),
+            "tether_length", TaskRanges.Bound.above(0, "a tether length in m"),
+            "change.added_mass", TaskRanges.Bound.atLeast(0, "a payload mass in kg added mid-episode"));
+
     public QuadrotorPayload() {
-        super(NAME, DS, new double[] {1.0, 1.0}, PARAMETERS, EPISODE_LENGTH);
+        this(null);
+    }
+
+    private QuadrotorPayload(TaskRanges ranges) {
+        super(NAME, DS, new double[] {1.0, 1.0}, PARAMETERS, EPISODE_LENGTH, DEFAULTS, BOUNDS, ranges);
+    }
+
+    @Override
+    TaskFamily create(TaskRanges ranges) {
+        return new QuadrotorPayload(ranges);
     }
 
     @Override
     public double[] sampleParameters(Split split, SplittableRandom rng) {
-        return switch (split) {
-            case TRAIN, TEST -> new double[] {uniform(rng, 0.1, 0.4), uniform(rng, 0.3, 0.7)};
-            case OOD -> new double[] {uniform(rng, 0.5, 0.8), uniform(rng, 0.8, 1.2)};
-        };
+        return drawInOrder(split, rng);
     }
 
     @Override
@@ -107,7 +123,7 @@ public final class QuadrotorPayload extends SimulatedFamily {
     @Override
     public double[] changedParameters(double[] parameters) {
         FamilyMath.requireParameters(NAME, PARAMETERS, parameters);
-        return new double[] {parameters[0] + ADDED_MASS, parameters[1]};
+        return new double[] {parameters[0] + ranges().change("added_mass"), parameters[1]};
     }
 
     /** The reference position {@code (x, z)} at time {@code t} seconds. */

@@ -5,6 +5,7 @@ import static org.mbmrl.datasets.family.FamilyMath.clip;
 import static org.mbmrl.datasets.family.FamilyMath.uniform;
 
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.mbmrl.datasets.Split;
 
@@ -78,24 +79,54 @@ public final class ReacherDamage extends SimulatedFamily {
     private static final int N = 3;
     private static final int DS = 9;
 
+    /**
+     * The gains are drawn by a rule, so its settings are the sampling keys: every joint's gain
+     * from {@code gain}, then {@code damaged_joints} distinct joints (a count) get one from
+     * {@code damaged_gain}.
+     */
+    private static final TaskRanges DEFAULTS = new TaskRanges.Builder()
+            .both("gain", 0.5, 1.0).both("damaged_gain", 0.0, 0.3)
+            .nominal("damaged_joints", 0, 1).ood("damaged_joints", 2, 2)
+            .change("broken_gain", 0.0).build();
+    private static final Map<String, TaskRanges.Bound> BOUNDS = Map.of(
+            "gain", TaskRanges.Bound.within(0, 1, "a motor gain"),
+            "damaged_gain", TaskRanges.Bound.within(0, 1, "a motor gain"),
+            "damaged_joints", TaskRanges.Bound.count(0, N, "how many of the " + N + " joints are damaged"),
+            "change.broken_gain", TaskRanges.Bound.within(0, 1, "the gain the healthiest joint drops to"));
+
     public ReacherDamage() {
-        super(NAME, DS, new double[] {MAX_TORQUE, MAX_TORQUE, MAX_TORQUE}, PARAMETERS, EPISODE_LENGTH);
+        this(null);
+    }
+
+    private ReacherDamage(TaskRanges ranges) {
+        super(NAME, DS, new double[] {MAX_TORQUE, MAX_TORQUE, MAX_TORQUE}, PARAMETERS, EPISODE_LENGTH, DEFAULTS, BOUNDS,
+                ranges);
+    }
+
+    @Override
+    TaskFamily create(TaskRanges ranges) {
+        return new ReacherDamage(ranges);
     }
 
     @Override
     public double[] sampleParameters(Split split, SplittableRandom rng) {
+        TaskRanges.Range healthy = range(split, "gain");
+        TaskRanges.Range weak = range(split, "damaged_gain");
         double[] g = new double[N];
         for (int j = 0; j < N; j++) {
-            g[j] = uniform(rng, 0.5, 1.0);
+            g[j] = healthy.draw(rng);
         }
-        int damaged = split == Split.OOD ? 2 : rng.nextInt(2);
+        int damaged = range(split, "damaged_joints").drawInt(rng);
         int first = rng.nextInt(N);
         if (damaged >= 1) {
-            g[first] = uniform(rng, 0.0, 0.3);
+            g[first] = weak.draw(rng);
         }
-        if (damaged == 2) {
+        if (damaged >= 2) {
             int second = (first + 1 + rng.nextInt(N - 1)) % N;
-            g[second] = uniform(rng, 0.0, 0.3);
+            g[second] = weak.draw(rng);
+            if (damaged == 3) {
+                g[N * (N - 1) / 2 - first - second] = weak.draw(rng);
+            }
         }
         return g;
     }
@@ -112,7 +143,10 @@ public final class ReacherDamage extends SimulatedFamily {
         }
     }
 
-    /** The gains with the healthiest joint broken (gain 0); unchanged if every joint is already dead. */
+    /**
+     * The gains with the healthiest joint broken: its gain drops to {@code change.broken_gain}
+     * (default 0), or stays if it is already below that.
+     */
     @Override
     public double[] changedParameters(double[] parameters) {
         FamilyMath.requireParameters(NAME, PARAMETERS, parameters);
@@ -123,7 +157,7 @@ public final class ReacherDamage extends SimulatedFamily {
                 best = j;
             }
         }
-        g[best] = 0.0;
+        g[best] = Math.min(g[best], ranges().change("broken_gain"));
         return g;
     }
 

@@ -5,6 +5,7 @@ import static org.mbmrl.datasets.family.FamilyMath.clip;
 import static org.mbmrl.datasets.family.FamilyMath.uniform;
 
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.mbmrl.datasets.Split;
 
@@ -59,16 +60,31 @@ public final class Slope extends SimulatedFamily {
     private static final List<String> PARAMETERS = List.of("slope_angle", "friction");
     private static final int DS = 2;
 
+    private static final TaskRanges DEFAULTS = new TaskRanges.Builder()
+            .nominal("slope_angle", -0.15, 0.15).nominal("friction", 0.1, 0.4)
+            .ood("slope_angle", 0.25, 0.4).ood("friction", 0.0, 0.05)
+            .change("steeper", STEEPER).build();
+    private static final Map<String, TaskRanges.Bound> BOUNDS = Map.of(
+            "slope_angle", TaskRanges.Bound.within(-MAX_ANGLE, MAX_ANGLE, "a slope angle in rad"),
+            "friction", TaskRanges.Bound.atLeast(0, "a friction coefficient"),
+            "change.steeper", TaskRanges.Bound.within(-0.5, 0.5, "an angle in rad added to the slope mid-episode"));
+
     public Slope() {
-        super(NAME, DS, new double[] {MAX_FORCE}, PARAMETERS, EPISODE_LENGTH);
+        this(null);
+    }
+
+    private Slope(TaskRanges ranges) {
+        super(NAME, DS, new double[] {MAX_FORCE}, PARAMETERS, EPISODE_LENGTH, DEFAULTS, BOUNDS, ranges);
+    }
+
+    @Override
+    TaskFamily create(TaskRanges ranges) {
+        return new Slope(ranges);
     }
 
     @Override
     public double[] sampleParameters(Split split, SplittableRandom rng) {
-        return switch (split) {
-            case TRAIN, TEST -> new double[] {uniform(rng, -0.15, 0.15), uniform(rng, 0.1, 0.4)};
-            case OOD -> new double[] {uniform(rng, 0.25, 0.4), uniform(rng, 0.0, 0.05)};
-        };
+        return drawInOrder(split, rng);
     }
 
     @Override
@@ -86,7 +102,7 @@ public final class Slope extends SimulatedFamily {
     @Override
     public double[] changedParameters(double[] parameters) {
         FamilyMath.requireParameters(NAME, PARAMETERS, parameters);
-        return new double[] {parameters[0] + STEEPER, parameters[1]};
+        return new double[] {parameters[0] + ranges().change("steeper"), parameters[1]};
     }
 
     static double reward(double position, double force) {

@@ -54,4 +54,21 @@ public interface TaskFamily {
 
     /** The default length of a control episode, in steps. */
     int episodeLength();
+
+    /**
+     * The ranges {@link #sampleParameters} draws from and the size of the change
+     * {@link #changedParameters} makes: {@link #defaultRanges()} unless this family was made by
+     * {@link #withRanges}.
+     */
+    TaskRanges ranges();
+
+    /** The family's own task distribution (what {@code generate} uses without {@code --tasks}). */
+    TaskRanges defaultRanges();
+
+    /**
+     * This family drawing its tasks from {@code ranges}. A caller error (naming the section,
+     * key, value and what is accepted) when a key is not the family's or a value is physically
+     * meaningless (a negative mass, a gain outside [0, 1]).
+     */
+    TaskFamily withRanges(TaskRanges ranges);
 }

@@ -21,8 +21,18 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Dataset directory to create (any Hadoop URI).")
     String out;
 
-    @Option(names = "--family", defaultValue = "pendulum", description = "Task family (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--family", description = "Task family: cartpole, pendulum, quadrotor-payload, reacher-damage or slope"
+            + " (default: the --tasks file's family, else pendulum).")
     String family;
+
+    @Option(names = "--tasks", paramLabel = "FILE.yaml", description = "Task distribution: which parameters vary over which"
+            + " ranges for train/test (nominal) and ood, and the size of the mid-episode change (see docs/families.md);"
+            + " keys not given keep the family's defaults.")
+    java.nio.file.Path tasks;
+
+    @Option(names = "--set", paramLabel = "SECTION.KEY=VALUE", description = "Override one task-distribution key, e.g."
+            + " ood.mass=[2.0,3.5] or change.payload=0.5 (repeatable; applied after --tasks).")
+    java.util.List<String> sets = new java.util.ArrayList<>();
 
     @Option(names = "--train-tasks", defaultValue = "40", description = "Training tasks (default: ${DEFAULT-VALUE}).")
     int trainTasks;
@@ -46,7 +56,8 @@ final class GenerateCommand implements Callable<Integer> {
     public Integer call() {
         // Validated here, before any Spark work; the generator checks episodes and steps first too.
         org.mbmrl.driver.MemoryBudget.checkTaskCount((long) trainTasks + testTasks + oodTasks);
-        TaskDistribution dist = new TaskDistribution(family, trainTasks, testTasks, oodTasks, seed);
+        org.mbmrl.driver.data.TaskRangesJson.Resolved r = org.mbmrl.driver.data.TaskRangesJson.load(tasks, sets, family);
+        TaskDistribution dist = new TaskDistribution(r.family().name(), trainTasks, testTasks, oodTasks, seed, r.ranges());
         DatasetGenerator.generate(spark.session("generate"), out, dist, episodes, steps,
                 new java.io.PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true));
         return 0;

@@ -92,20 +92,7 @@ public final class ConfigLoader {
     public static RunConfig load(Path file, List<String> overrides) {
         ObjectNode tree = defaults();
         if (file != null) {
-            if (Files.isDirectory(file)) {
-                throw new UserError("config file " + file + " is a directory, not a YAML file");
-            }
-            if (!Files.isRegularFile(file)) {
-                throw new UserError("config file does not exist: " + file);
-            }
-            JsonNode user;
-            try {
-                user = YAML.readTree(file.toFile());
-            } catch (JsonProcessingException e) {
-                throw new UserError("config file " + file + " is not valid YAML" + yamlProblem(e));
-            } catch (IOException e) {
-                throw new UserError("config file " + file + " cannot be read: " + firstLine(e.getMessage()));
-            }
+            JsonNode user = readYaml(file, "config file");
             if (user != null && !user.isMissingNode() && !user.isNull()) {
                 if (!user.isObject()) {
                     throw new UserError("config file " + file + " must be a mapping of keys to values");
@@ -120,6 +107,27 @@ public final class ConfigLoader {
             return RunConfig.fromTree(tree);
         } catch (IllegalArgumentException e) {
             throw new UserError("config: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The YAML tree of {@code file} (null when empty); a missing, unreadable or malformed file is
+     * a caller error naming it ({@code what}: "config file"), with the line and column of a
+     * syntax error.
+     */
+    public static JsonNode readYaml(Path file, String what) {
+        if (Files.isDirectory(file)) {
+            throw new UserError(what + " " + file + " is a directory, not a YAML file");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new UserError(what + " does not exist: " + file);
+        }
+        try {
+            return YAML.readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            throw new UserError(what + " " + file + " is not valid YAML" + yamlProblem(e));
+        } catch (IOException e) {
+            throw new UserError(what + " " + file + " cannot be read: " + firstLine(e.getMessage()));
         }
     }
 

@@ -8,6 +8,7 @@ import org.mbmrl.datasets.Seeds;
 import org.mbmrl.datasets.TaskTransitions;
 import org.mbmrl.datasets.family.TaskFamilies;
 import org.mbmrl.datasets.family.TaskFamily;
+import org.mbmrl.datasets.family.TaskRanges;
 import org.mbmrl.driver.train.TaskStep;
 import org.mbmrl.workers.algorithms.Algorithm;
 import org.mbmrl.workers.control.AdapterSettings;
@@ -45,6 +46,7 @@ public final class ControlRunner implements Serializable {
     public static final String ORACLE = "oracle";
 
     private final String family;
+    private final TaskRanges ranges;
     private final MlpSpec spec;
     private final Normalizer norm;
     private final Broadcast<float[]> theta;
@@ -55,10 +57,12 @@ public final class ControlRunner implements Serializable {
     private final PlannerSettings planner;
     private final long seed;
 
-    public ControlRunner(String family, MlpSpec spec, Normalizer norm, Broadcast<float[]> theta,
+    /** {@code family} and {@code ranges}: the dataset's family and the task distribution that sizes its change. */
+    public ControlRunner(String family, TaskRanges ranges, MlpSpec spec, Normalizer norm, Broadcast<float[]> theta,
             Broadcast<TaskStateShare> taskState, Algorithm algorithm, String adapter, AdapterSettings adapterSettings,
             PlannerSettings planner, long seed) {
         this.family = family;
+        this.ranges = ranges;
         this.spec = spec;
         this.norm = norm;
         this.theta = theta;
@@ -88,7 +92,7 @@ public final class ControlRunner implements Serializable {
      */
     public List<EpisodeOutcome> evaluate(TaskJob job, int episodes, int length, int changeStep, boolean reference) {
         TaskStep.configureThreads();
-        TaskFamily f = TaskFamilies.byName(family);
+        TaskFamily f = TaskFamilies.byName(family).withRanges(ranges);
         List<EpisodeOutcome> out = new ArrayList<>();
         for (int e = job.firstEpisode; e < job.firstEpisode + episodes; e++) {
             long reset = Seeds.derive(seed, STREAM_CONTROL, job.taskId, e);
@@ -112,7 +116,7 @@ public final class ControlRunner implements Serializable {
      */
     public CollectedTask collect(TaskJob job, int episodes, int length, int round) {
         TaskStep.configureThreads();
-        TaskFamily f = TaskFamilies.byName(family);
+        TaskFamily f = TaskFamilies.byName(family).withRanges(ranges);
         TaskTransitions.Builder rows = new TaskTransitions.Builder(job.taskId, f.observationDim(), f.actionDim(),
                 episodes * length);
         CollectedTask c = new CollectedTask();

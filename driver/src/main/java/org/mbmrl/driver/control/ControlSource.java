@@ -4,7 +4,6 @@ import java.util.List;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
-import org.mbmrl.datasets.family.TaskFamilies;
 import org.mbmrl.datasets.family.TaskFamily;
 import org.mbmrl.driver.checkpoint.Checkpoint;
 import org.mbmrl.driver.checkpoint.CheckpointManifest;
@@ -63,7 +62,7 @@ public final class ControlSource {
                 OVERRIDABLE);
         DatasetReader data = dataset != null ? DatasetReader.open(spark, dataset)
                 : run.openTrainingData(spark, allowChangedDataset);
-        TaskFamily family = TaskFamilies.byName(data.manifest().family());
+        TaskFamily family = data.manifest().taskFamily();
         run.checkDataset(data.location(), family.name(), data.manifest().observationDim(), data.manifest().actionDim());
         return new ControlSource(run, data, family);
     }
@@ -77,7 +76,7 @@ public final class ControlSource {
     public ControlRunner runner(SparkSession spark) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         RunConfig.Control c = config.control();
-        return new ControlRunner(family.name(), run.spec, run.normalizer, jsc.broadcast(run.theta),
+        return new ControlRunner(family.name(), family.ranges(), run.spec, run.normalizer, jsc.broadcast(run.theta),
                 jsc.broadcast(TaskStateShare.of(run.taskState)), config.algorithm(), c.adapter(), c.adapterSettings(),
                 c.planner(), config.seed());
     }

@@ -20,7 +20,6 @@ import org.mbmrl.datasets.Schema;
 import org.mbmrl.datasets.TaskDistribution;
 import org.mbmrl.datasets.TaskSpec;
 import org.mbmrl.datasets.TaskTransitions;
-import org.mbmrl.datasets.family.TaskFamilies;
 import org.mbmrl.datasets.family.TaskFamily;
 import org.mbmrl.driver.UserError;
 import org.mbmrl.driver.checkpoint.CheckpointStore;
@@ -39,7 +38,7 @@ public final class DatasetGenerator {
     public static DatasetManifest generate(SparkSession spark, String out, TaskDistribution dist, int episodes, int steps,
             java.io.PrintStream progress) {
         EpisodeGenerator generator = new EpisodeGenerator(episodes, steps);
-        TaskFamily family = TaskFamilies.byName(dist.family());
+        TaskFamily family = dist.taskFamily();
         Path target = Files.path(out);
         FileSystem fs = Files.fs(target, spark.sparkContext().hadoopConfiguration());
         Path tmp = Files.child(target.getParent(), "." + target.getName() + ".tmp");
@@ -73,7 +72,7 @@ public final class DatasetGenerator {
 
             DatasetManifest manifest = new DatasetManifest(Schema.FORMAT_VERSION, family.name(), family.observationDim(),
                     family.actionDim(), family.parameterNames(), dist.trainTasks(), dist.testTasks(), dist.oodTasks(),
-                    episodes, steps, dist.seed(), "random-actions");
+                    episodes, steps, dist.seed(), "random-actions").withTaskRanges(dist.ranges());
             Files.write(fs, new Path(tmp, Schema.MANIFEST), CheckpointStore.JSON.writeValueAsBytes(manifest));
             if (!fs.rename(tmp, target)) {
                 throw new IOException("cannot rename " + tmp + " to " + target);

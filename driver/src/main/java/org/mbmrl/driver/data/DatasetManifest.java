@@ -8,13 +8,17 @@ import java.util.List;
 import org.mbmrl.datasets.Schema;
 import org.mbmrl.datasets.family.TaskFamilies;
 import org.mbmrl.datasets.family.TaskFamily;
+import org.mbmrl.datasets.family.TaskRanges;
 
 /**
  * {@code dataset.json}: what a dataset is (family, dimensions, task counts) and how it was
  * made (generator settings and seed). Written last, so a dataset without it is incomplete.
  * A dataset version made by {@code mbmrl collect} (or a round of {@code train.rounds > 1})
  * also has {@code provenance}: the source dataset (uri, fingerprint), run, checkpoint, round
- * and what was collected; absent (null) for a generated dataset.
+ * and what was collected; absent (null) for a generated dataset. {@code task_ranges} is the
+ * task distribution the tasks were drawn from ({@link TaskRangesJson}; it also sizes the
+ * mid-episode change that control applies); absent in datasets written before it existed,
+ * which were drawn from the family's defaults.
  */
 public record DatasetManifest(
         @JsonProperty("format_version") int formatVersion,
@@ -29,24 +33,48 @@ public record DatasetManifest(
         @JsonProperty("steps_per_episode") int stepsPerEpisode,
         @JsonProperty("seed") long seed,
         @JsonProperty("generator") String generator,
-        @JsonProperty("provenance") @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode provenance) {
+        @JsonProperty("provenance") @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode provenance,
+        @JsonProperty("task_ranges") @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode taskRanges) {
 
-    /** The canonical constructor is the one JSON binds to (the shorter one would drop provenance). */
+    /** The canonical constructor is the one JSON binds to (the shorter ones would drop fields). */
     @JsonCreator
     public DatasetManifest {}
+
+    /** A dataset with provenance and no task ranges (the family's defaults, or none). */
+    public DatasetManifest(int formatVersion, String family, int observationDim, int actionDim, List<String> parameterNames,
+            int trainTasks, int testTasks, int oodTasks, int episodesPerTask, int stepsPerEpisode, long seed,
+            String generator, JsonNode provenance) {
+        this(formatVersion, family, observationDim, actionDim, parameterNames, trainTasks, testTasks, oodTasks,
+                episodesPerTask, stepsPerEpisode, seed, generator, provenance, null);
+    }
 
     /** A generated dataset (no provenance). */
     public DatasetManifest(int formatVersion, String family, int observationDim, int actionDim, List<String> parameterNames,
             int trainTasks, int testTasks, int oodTasks, int episodesPerTask, int stepsPerEpisode, long seed,
             String generator) {
         this(formatVersion, family, observationDim, actionDim, parameterNames, trainTasks, testTasks, oodTasks,
-                episodesPerTask, stepsPerEpisode, seed, generator, null);
+                episodesPerTask, stepsPerEpisode, seed, generator, null, null);
     }
 
     /** This manifest with {@code provenance} (a collected dataset version). */
     public DatasetManifest withProvenance(JsonNode p) {
         return new DatasetManifest(formatVersion, family, observationDim, actionDim, parameterNames, trainTasks, testTasks,
-                oodTasks, episodesPerTask, stepsPerEpisode, seed, generator, p);
+                oodTasks, episodesPerTask, stepsPerEpisode, seed, generator, p, taskRanges);
+    }
+
+    /** This manifest recording the task distribution its tasks were drawn from. */
+    public DatasetManifest withTaskRanges(TaskRanges ranges) {
+        return new DatasetManifest(formatVersion, family, observationDim, actionDim, parameterNames, trainTasks, testTasks,
+                oodTasks, episodesPerTask, stepsPerEpisode, seed, generator, provenance, TaskRangesJson.toTree(ranges));
+    }
+
+    /**
+     * The dataset's family drawing from the recorded task ranges (the defaults when none are
+     * recorded): what control simulates, with the change the dataset was made for.
+     */
+    public TaskFamily taskFamily() {
+        TaskFamily f = TaskFamilies.byName(family);
+        return taskRanges == null ? f : f.withRanges(TaskRangesJson.fromTree(taskRanges, f, "task_ranges"));
     }
 
     /** Checks the values a reader relies on; messages name the field. */
@@ -69,6 +97,13 @@ public record DatasetManifest(
             throw new IllegalArgumentException(where + ": observation_dim " + observationDim + " and action_dim " + actionDim
                     + " do not match family " + family + " (observation_dim " + f.observationDim() + ", action_dim "
                     + f.actionDim() + ")");
+        }
+        if (taskRanges != null) {
+            try {
+                taskFamily();
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(where + ": " + e.getMessage());
+            }
         }
         return this;
     }

@@ -7,6 +7,7 @@ import java.util.SplittableRandom;
 import org.mbmrl.datasets.Split;
 import org.mbmrl.datasets.family.Simulator;
 import org.mbmrl.datasets.family.TaskFamily;
+import org.mbmrl.datasets.family.TaskRanges;
 import org.mbmrl.workers.NativeThreads;
 import org.mbmrl.workers.algorithms.Algorithm;
 import org.mbmrl.workers.algorithms.Algorithms;
@@ -240,6 +241,25 @@ public final class ControlBenchmark {
         @Override
         public double[] changedParameters(double[] parameters) {
             return new double[] {0.5 * parameters[0]};
+        }
+
+        /** Fixed: the benchmark draws its one gain by its own rule, with nothing to configure. */
+        @Override
+        public TaskRanges ranges() {
+            return defaultRanges();
+        }
+
+        @Override
+        public TaskRanges defaultRanges() {
+            return new TaskRanges(new java.util.TreeMap<>(), new java.util.TreeMap<>(), new java.util.TreeMap<>());
+        }
+
+        @Override
+        public TaskFamily withRanges(TaskRanges ranges) {
+            if (!ranges.equals(defaultRanges())) {
+                throw new IllegalArgumentException("the synthetic benchmark family has no task distribution settings");
+            }
+            return this;
         }
 
         @Override
