@@ -13,7 +13,8 @@ import org.mbmrl.datasets.Split;
  *
  * with {@code th = 0} hanging down. Integrated by classic fourth-order Runge-Kutta with
  * {@link #SUBSTEPS} substeps per control period {@link #DT}. The observation is
- * {@code (cos th, sin th, th')}, as in Gymnasium's pendulum; the reward is the swing-up
+ * {@code (cos th, sin th, th')}: Gymnasium's formula, but with {@code th = 0} hanging down
+ * where Gymnasium's {@code Pendulum-v1} has it upright (the angles differ by pi); the reward is the swing-up
  * reward {@code -(angle from upright^2 + 0.1 th'^2 + 0.001 u^2)}.
  *
  * <p>Tasks vary mass, length and damping. By default ({@link TaskRanges}: the keys are the
