@@ -12,6 +12,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
+        header = "Benchmarks: sgemm peak, kernels W1-W4, control step, Spark overhead.",
         description = {"Benchmarks, all measured in this run: the machine's sgemm peak; workloads W1-W4 (docs/benchmarks.md)",
             "as rates and as FLOP utilization against that peak; and the Spark overhead of an outer iteration",
             "(meta-batch 20, maml) against the same inner loops in a plain JVM loop; the latency of one control",

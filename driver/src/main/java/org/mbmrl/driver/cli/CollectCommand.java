@@ -14,6 +14,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "collect", mixinStandardHelpOptions = true,
+        header = "Run a trained controller on train tasks; write a dataset version.",
         description = {"On-policy episodes with a run's adaptive MPC (its model + online adapter) on train tasks, written",
             "as a new dataset version: the source dataset's tasks and transitions plus the new episodes, with",
             "provenance in dataset.json. The source is never modified."})

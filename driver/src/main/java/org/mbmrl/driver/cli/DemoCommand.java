@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
+        header = "The whole pipeline on small pendulum data: train, evaluate, control.",
         description = {"Generate a small pendulum dataset, train pooled, reptile, maml, famle and vi, evaluate them on",
             "out-of-distribution tasks (heavier, longer pendulums) and print the comparison; then control",
             "episodes on those tasks: GrBAL (maml), FAMLE and VI, each adapting online, vs pooled (MB) vs MPC",

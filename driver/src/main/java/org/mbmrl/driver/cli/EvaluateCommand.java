@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
+        header = "Prediction before/after adaptation, or control, on held-out tasks.",
         description = {"K-step prediction error on held-out tasks before and after adapting on the M previous transitions;",
             "with --control, control episodes with the run's adaptive MPC (online adaptation + planner) instead."})
 final class EvaluateCommand implements Callable<Integer> {

@@ -38,6 +38,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "export", mixinStandardHelpOptions = true,
+        header = "Write a checkpoint's model, or one adapted to a task, for DL4J.",
         description = {"Write a checkpoint's model, or the model adapted to one task, as a DL4J MultiLayerNetwork file",
             "(ModelSerializer) plus its manifest."})
 final class ExportCommand implements Callable<Integer> {

@@ -10,6 +10,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "generate", mixinStandardHelpOptions = true,
+        header = "Simulate seeded random-action episodes; write a dataset.",
         description = "Simulate seeded random-action episodes for a task family and write a dataset (Parquet).")
 final class GenerateCommand implements Callable<Integer> {
     @Spec

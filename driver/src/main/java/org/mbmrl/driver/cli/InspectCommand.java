@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "inspect", mixinStandardHelpOptions = true,
+        header = "Verify a checkpoint's files and print its manifest.",
         description = "Verify a checkpoint (sha256 of every file, its config, the types and shapes of its arrays) and print"
                 + " its manifest.")
 final class InspectCommand implements Callable<Integer> {

@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
+        header = "Meta-train a dynamics model on a dataset (the Spark outer loop).",
         description = {"Meta-train a dynamics model with one of the registered algorithms (pooled, maml, reptile, famle, vi;",
             "config key algorithm) on a dataset's train tasks; with",
             "train.rounds > 1, alternate training with on-policy collection (GrBAL algorithm 1)."})
