@@ -271,7 +271,7 @@
             data: c.offsets.map(function (x, i) { return [x, c.mean[i]]; }) };
           if (series.length === 1) {
             line.markLine = { symbol: 'none', silent: true, lineStyle: { color: '#1d232a', type: 'dashed' },
-              label: { formatter: 'change', position: 'end' }, data: [{ xAxis: 0 }] };
+              label: { formatter: 'change', position: 'insideEndTop' }, data: [{ xAxis: 0 }] };
           }
           series.push(line);
           rows.push([name, c.episodes, c.changeStep >= 0 ? c.changeStep : 'varies', fmt(c.meanRecoverySteps, 1)]);
