@@ -24,7 +24,8 @@ class ControlEvaluationTest {
     /** The documented columns of RUN/eval/control (docs/formats.md), in order, with their types. */
     static final List<String> COLUMNS = List.of("family:string", "split:string", "task_id:bigint", "algorithm:string",
             "adapter:string", "planner:string", "method:string", "changed:boolean", "change_step:int", "episode:int",
-            "return:double", "recovery_steps:int", "recovered:boolean", "steps:int", "adapt_ms:double", "plan_ms:double");
+            "return:double", "recovery_steps:int", "recovered:boolean", "steps:int", "adapt_ms:double", "plan_ms:double",
+            "rewards:array<double>");
 
     @Test
     void controlTableSchemaRowsAndReproducibility() {
@@ -68,6 +69,13 @@ class ControlEvaluationTest {
                 assertEquals(-1, (int) row.getAs("change_step"));
                 assertEquals(-1, recovery);
             }
+            List<Double> rewards = row.getList(row.fieldIndex("rewards"));
+            assertEquals(40, rewards.size(), "one reward per step");
+            double sum = 0;
+            for (double v : rewards) {
+                sum += v;
+            }
+            assertEquals(Double.doubleToLongBits(ret), Double.doubleToLongBits(sum), "return is the sum of the rewards column");
             double plan = row.getAs("plan_ms");
             assertTrue(plan > 0, "planning takes time");
             double adapt = row.getAs("adapt_ms");

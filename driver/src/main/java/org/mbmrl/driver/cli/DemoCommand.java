@@ -20,6 +20,7 @@ import org.mbmrl.driver.control.ControlSource;
 import org.mbmrl.driver.data.DatasetGenerator;
 import org.mbmrl.driver.eval.AdaptationReport;
 import org.mbmrl.driver.eval.Evaluator;
+import org.mbmrl.driver.report.ReportWriter;
 import org.mbmrl.driver.train.MetaTrainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,7 +33,7 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Generate a small pendulum dataset, train pooled, reptile, maml, famle and vi, evaluate them on",
             "out-of-distribution tasks (heavier, longer pendulums) and print the comparison; then control",
             "episodes on those tasks: GrBAL (maml), FAMLE and VI, each adapting online, vs pooled (MB) vs MPC",
-            "on the true dynamics."})
+            "on the true dynamics. Ends with DIR/report.html, the HTML report of all five runs."})
 final class DemoCommand implements Callable<Integer> {
     static final List<String> ALGORITHMS = List.of("pooled", "reptile", "maml", "famle", "vi");
     /**
@@ -97,6 +98,12 @@ final class DemoCommand implements Callable<Integer> {
         }
         out.println();
         out.print(ControlReport.combine(control).table());
+
+        // Everything above as one offline HTML page.
+        out.println();
+        ReportWriter.Written report = ReportWriter.write(session, runs.stream().map(Path::toString).toList(),
+                dir.resolve("report.html"), out);
+        out.println("report: " + report.file());
         return 0;
     }
 

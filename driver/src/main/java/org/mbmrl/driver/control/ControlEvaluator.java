@@ -41,7 +41,8 @@ public final class ControlEvaluator {
             .add("recovered", DataTypes.BooleanType, false)
             .add("steps", DataTypes.IntegerType, false)
             .add("adapt_ms", DataTypes.DoubleType, false)
-            .add("plan_ms", DataTypes.DoubleType, false);
+            .add("plan_ms", DataTypes.DoubleType, false)
+            .add("rewards", DataTypes.createArrayType(DataTypes.DoubleType, false), false);
 
     private ControlEvaluator() {}
 
@@ -96,7 +97,7 @@ public final class ControlEvaluator {
         List<Row> rows = new ArrayList<>();
         for (EpisodeOutcome o : outcomes) {
             rows.add(RowFactory.create(family, o.split, o.taskId, o.algorithm, o.adapter, planner, o.method, o.changed,
-                    o.changeStep, o.episode, o.totalReturn, o.recoverySteps, o.recovered, o.steps, o.adaptMs, o.planMs));
+                    o.changeStep, o.episode, o.totalReturn, o.recoverySteps, o.recovered, o.steps, o.adaptMs, o.planMs, o.rewards));
         }
         int iteration = source.checkpoint.iteration();
         Path dir = output.path("control", "iteration=" + iteration);
