@@ -19,7 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * after the mid-episode change and provenance; see {@link ReportWriter}.
  */
 @Command(name = "report", mixinStandardHelpOptions = true,
-        header = "Write one offline HTML report of runs: curves, errors, returns, recovery.",
+        header = "Write one offline HTML report (with figures) of one or more runs.",
         description = {"Write one self-contained HTML report (opens offline) of one or more runs: training curves,",
             "adaptation error before/after per split, control returns with 95% CIs, reward per step around the",
             "mid-episode change, and provenance (config, dataset fingerprint, checkpoint, versions)."})
