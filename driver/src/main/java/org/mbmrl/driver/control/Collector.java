@@ -23,6 +23,7 @@ import org.mbmrl.datasets.Schema;
 import org.mbmrl.datasets.Seeds;
 import org.mbmrl.datasets.Split;
 import org.mbmrl.driver.UserError;
+import org.mbmrl.driver.progress.Progress;
 import org.mbmrl.driver.checkpoint.CheckpointStore;
 import org.mbmrl.driver.checkpoint.Files;
 import org.mbmrl.driver.checkpoint.RunLock;
@@ -111,7 +112,10 @@ public final class Collector {
                     .map(j -> runner.collect(j, episodes, length, round)).persist(StorageLevel.MEMORY_ONLY());
             List<CollectedTask> summaries;
             try {
-                summaries = new ArrayList<>(collected.map(CollectedTask::summary).collect());
+                try (Progress bar = Progress.start("collect", jobs.size(), "tasks", progress);
+                        Progress.Counting counting = bar.countSparkTasks(spark.sparkContext())) {
+                    summaries = new ArrayList<>(collected.map(CollectedTask::summary).collect());
+                }
                 summaries.sort(Comparator.comparingLong(c -> c.taskId));
                 for (CollectedTask c : summaries) {
                     if (c.problem != null) {

@@ -13,6 +13,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.mbmrl.datasets.Split;
+import org.mbmrl.driver.progress.Progress;
 import org.mbmrl.driver.config.RunConfig;
 import org.mbmrl.driver.data.DatasetReader;
 import org.mbmrl.driver.eval.EvalOutput;
@@ -83,8 +84,11 @@ public final class ControlEvaluator {
         long t0 = System.nanoTime();
         List<EpisodeOutcome> outcomes;
         try {
-            outcomes = new ArrayList<>(
-                    rdd.flatMap(j -> runner.evaluate(j, episodes, length, change, reference).iterator()).collect());
+            try (Progress bar = Progress.start("control", jobs.size(), "tasks", out);
+                    Progress.Counting counting = bar.countSparkTasks(spark.sparkContext())) {
+                outcomes = new ArrayList<>(
+                        rdd.flatMap(j -> runner.evaluate(j, episodes, length, change, reference).iterator()).collect());
+            }
         } finally {
             runner.release();
         }

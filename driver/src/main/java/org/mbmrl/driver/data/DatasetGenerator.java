@@ -24,6 +24,7 @@ import org.mbmrl.datasets.family.TaskFamily;
 import org.mbmrl.driver.UserError;
 import org.mbmrl.driver.checkpoint.CheckpointStore;
 import org.mbmrl.driver.checkpoint.Files;
+import org.mbmrl.driver.progress.Progress;
 
 /**
  * {@code mbmrl generate}: rolls out seeded random-action episodes for every task of a
@@ -67,8 +68,11 @@ public final class DatasetGenerator {
                     .parquet(new Path(tmp, Schema.TASKS).toString());
 
             JavaRDD<Row> rows = jsc.parallelize(ids, slices).flatMap(id -> rowsOf(generator.generate(dist.task(id))));
-            spark.createDataFrame(rows, TableSchemas.transitions(family.observationDim(), family.actionDim())).write()
-                    .parquet(new Path(tmp, Schema.TRANSITIONS).toString());
+            try (Progress bar = Progress.start("generate", slices, "slices", progress);
+                    Progress.Counting counting = bar.countSparkTasks(spark.sparkContext())) {
+                spark.createDataFrame(rows, TableSchemas.transitions(family.observationDim(), family.actionDim())).write()
+                        .parquet(new Path(tmp, Schema.TRANSITIONS).toString());
+            }
 
             DatasetManifest manifest = new DatasetManifest(Schema.FORMAT_VERSION, family.name(), family.observationDim(),
                     family.actionDim(), family.parameterNames(), dist.trainTasks(), dist.testTasks(), dist.oodTasks(),

@@ -26,6 +26,7 @@ import org.mbmrl.datasets.Split;
 import org.mbmrl.datasets.TaskTransitions;
 import org.mbmrl.driver.MemoryBudget;
 import org.mbmrl.driver.UserError;
+import org.mbmrl.driver.progress.Progress;
 import org.mbmrl.driver.checkpoint.Checkpoint;
 import org.mbmrl.driver.checkpoint.CheckpointManifest;
 import org.mbmrl.driver.checkpoint.CheckpointStore;
@@ -220,58 +221,62 @@ public final class MetaTrainer {
                     state.width() == 0 ? "" : ", " + state.width() + " state numbers per task", config.runDir());
             long renewed = System.currentTimeMillis();
             long begun = System.nanoTime();
-            for (int it = start + 1; it <= total; it++) {
-                if (System.currentTimeMillis() - renewed > RunLock.LEASE_MILLIS / 4) {
-                    lock.renew();
-                    renewed = System.currentTimeMillis();
-                }
-                long t0 = System.nanoTime();
-                long[] batch = sampler.batch(it);
-                Broadcast<float[]> shared = jsc.broadcast(theta);
-                IterationSum result = aggregate(train.tasks(), batch, state.rowsOf(batch), state.width(), shared, step, it);
-                shared.destroy();
-                ExactSum sum = result.sum();
-                if (sum.count() != batch.length || (state.width() > 0 && result.rows().size() != batch.length)) {
-                    throw new IllegalStateException("iteration " + it + ": " + sum.count() + " contributions and "
-                            + result.rows().size() + " state rows for " + batch.length + " sampled tasks");
-                }
-                double[] mean = sum.mean();
-                optimizer.apply(theta, mean);
-                result.rows().forEach(state::set); // task-id order
-                double[] named = java.util.Arrays.copyOfRange(mean, theta.length, mean.length);
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                java.util.Map<String, Double> byName = new java.util.LinkedHashMap<>();
-                StringBuilder line = new StringBuilder();
-                for (int k = 0; k < named.length; k++) {
-                    byName.put(metricNames.get(k), named[k]);
-                    line.append(String.format(java.util.Locale.ROOT, "  %s %.4f",
-                            metricNames.get(k).replace("_loss", ""), named[k]));
-                }
-                metrics.add(RowFactory.create(it, label, named[0], named[1], batch.length, seconds, batch.length / seconds,
-                        byName));
-                out.printf("[%s] iter %d/%d %s  %.1f tasks/s  %.2f s%n", label, it, total,
-                        line.toString().replace("  pre ", " loss pre "), batch.length / seconds, seconds);
-                boolean outOfTime = false;
-                if (mode.timeBudget() != null && it < total) {
-                    long elapsed = System.nanoTime() - begun;
-                    long perIteration = elapsed / (it - start);
-                    outOfTime = elapsed + perIteration > mode.timeBudget().toNanos();
-                }
-                if (it % config.train().checkpointEvery() == 0 || it == total || outOfTime) {
-                    writeMetrics(spark, runDir, it, metrics);
-                    metrics.clear();
-                    Map<String, INDArray> arrays = new HashMap<>(optimizer.state());
-                    arrays.put("theta", Nd4j.create(theta, new long[] {theta.length}, DataType.FLOAT));
-                    arrays.putAll(CheckpointManifest.taskStateArrays(state));
-                    Path written = store.write(it, CheckpointManifest.build(config, spec, norm, optimizer, state, initSeed,
-                            data.uri(), data.fingerprint(), round), arrays);
-                    lastCheckpoint = written.getName();
-                    out.printf("[%s] checkpoint %s%n", label, written);
-                }
-                if (outOfTime) {
-                    out.printf("[%s] time budget %s reached after iteration %d of %d; continue with --continue%n", label,
-                            mode.timeBudget(), it, total);
-                    return new Result(config.runDir(), it, theta, lastCheckpoint);
+            try (Progress progress = Progress.start(label, total - start, "it", out)) {
+                for (int it = start + 1; it <= total; it++) {
+                    if (System.currentTimeMillis() - renewed > RunLock.LEASE_MILLIS / 4) {
+                        lock.renew();
+                        renewed = System.currentTimeMillis();
+                    }
+                    long t0 = System.nanoTime();
+                    long[] batch = sampler.batch(it);
+                    Broadcast<float[]> shared = jsc.broadcast(theta);
+                    IterationSum result = aggregate(train.tasks(), batch, state.rowsOf(batch), state.width(), shared, step, it);
+                    shared.destroy();
+                    ExactSum sum = result.sum();
+                    if (sum.count() != batch.length || (state.width() > 0 && result.rows().size() != batch.length)) {
+                        throw new IllegalStateException("iteration " + it + ": " + sum.count() + " contributions and "
+                                + result.rows().size() + " state rows for " + batch.length + " sampled tasks");
+                    }
+                    double[] mean = sum.mean();
+                    optimizer.apply(theta, mean);
+                    result.rows().forEach(state::set); // task-id order
+                    double[] named = java.util.Arrays.copyOfRange(mean, theta.length, mean.length);
+                    double seconds = (System.nanoTime() - t0) / 1e9;
+                    java.util.Map<String, Double> byName = new java.util.LinkedHashMap<>();
+                    StringBuilder line = new StringBuilder();
+                    for (int k = 0; k < named.length; k++) {
+                        byName.put(metricNames.get(k), named[k]);
+                        line.append(String.format(java.util.Locale.ROOT, "  %s %.4f",
+                                metricNames.get(k).replace("_loss", ""), named[k]));
+                    }
+                    metrics.add(RowFactory.create(it, label, named[0], named[1], batch.length, seconds, batch.length / seconds,
+                            byName));
+                    progress.detail(String.format(java.util.Locale.ROOT, "[%s] iter %d/%d %s  %.1f tasks/s  %.2f s", label, it,
+                            total, line.toString().replace("  pre ", " loss pre "), batch.length / seconds, seconds));
+                    progress.status(line.toString().strip().replace("  ", ", "));
+                    progress.step(1);
+                    boolean outOfTime = false;
+                    if (mode.timeBudget() != null && it < total) {
+                        long elapsed = System.nanoTime() - begun;
+                        long perIteration = elapsed / (it - start);
+                        outOfTime = elapsed + perIteration > mode.timeBudget().toNanos();
+                    }
+                    if (it % config.train().checkpointEvery() == 0 || it == total || outOfTime) {
+                        writeMetrics(spark, runDir, it, metrics);
+                        metrics.clear();
+                        Map<String, INDArray> arrays = new HashMap<>(optimizer.state());
+                        arrays.put("theta", Nd4j.create(theta, new long[] {theta.length}, DataType.FLOAT));
+                        arrays.putAll(CheckpointManifest.taskStateArrays(state));
+                        Path written = store.write(it, CheckpointManifest.build(config, spec, norm, optimizer, state, initSeed,
+                                data.uri(), data.fingerprint(), round), arrays);
+                        lastCheckpoint = written.getName();
+                        progress.line("[" + label + "] checkpoint " + written);
+                    }
+                    if (outOfTime) {
+                        progress.line("[" + label + "] time budget " + mode.timeBudget() + " reached after iteration " + it
+                                + " of " + total + "; continue with --continue");
+                        return new Result(config.runDir(), it, theta, lastCheckpoint);
+                    }
                 }
             }
             return new Result(config.runDir(), Math.max(start, total), theta, lastCheckpoint);
