@@ -29,7 +29,7 @@ public record SourceEpisode(String file, String episode, String task, int[] fram
 
     /** {@code FILE: episode E}, the start of every message about this episode. */
     public String where() {
-        return file + ": episode " + episode;
+        return file + ": " + (episode.startsWith("episode_") ? episode : "episode " + episode);
     }
 
     /** {@code FILE: episode E frame F}. */
