@@ -323,6 +323,50 @@ class ImportTest {
         assertEquals(2, spark.read().parquet(run.resolve("eval/split=test").toString()).count());
     }
 
+    @Test
+    void genericParquetWithMappingEqualsTheCsvImport() throws Exception {
+        // A table as pandas writes it (int64, double, boolean and string columns), here via Spark.
+        Path dir = Fixtures.scratch("parquet");
+        Path source = dir.resolve("log.parquet");
+        spark.read().option("header", "true").option("inferSchema", "true").csv(csv(dir, l -> l).toString()).coalesce(1)
+                .write().parquet(source.toString());
+        Path map = mapping(dir, CSV_MAPPING);
+        Path fromParquet = dir.resolve("from-parquet");
+        Path fromCsv = dir.resolve("from-csv");
+        ok(List.of("import", source.toString(), "--format", "parquet", "--mapping", map.toString(), "--out",
+                fromParquet.toString(), "--min-episode-length", "16"));
+        ok(List.of("import", dir.resolve("log.csv").toString(), "--format", "csv", "--mapping", map.toString(), "--out",
+                fromCsv.toString(), "--min-episode-length", "16"));
+        assertEquals("parquet", manifest(fromParquet).at("/provenance/source/format").asText());
+        assertEquals(manifest(fromCsv).at("/provenance/task_ids"), manifest(fromParquet).at("/provenance/task_ids"));
+        assertEquals(transitions(fromCsv).toString(), transitions(fromParquet).toString());
+    }
+
+    @Test
+    void mappingMayNameARegisteredFamily() throws Exception {
+        Path dir = Fixtures.scratch("csv-pendulum");
+        Path source = csv(dir, lines -> lines.stream().map(l -> l + (l.equals(CSV_HEADER) ? ",z,length,damping" : ",0.5,1.0,0.1"))
+                .toList());
+        String yaml = CSV_MAPPING.replace("observation: [x, y]", "observation: [x, y, z]")
+                .replace("params: [mass]", "params: [damping, mass, length]") + "family: pendulum\n";
+        Path out = dir.resolve("data");
+        ok(List.of("import", source.toString(), "--format", "csv", "--mapping", mapping(dir, yaml).toString(), "--out",
+                out.toString(), "--min-episode-length", "16"));
+        JsonNode m = manifest(out);
+        assertEquals("pendulum", m.get("family").asText());
+        assertEquals("[\"mass\",\"length\",\"damping\"]", m.get("parameter_names").toString());
+        for (Row t : spark.read().parquet(out.resolve("tasks").toString()).collectAsList()) {
+            assertEquals("pendulum", t.getString(t.fieldIndex("family")));
+            assertEquals(1.0, t.<String, Double>getJavaMap(t.fieldIndex("params")).get("length"));
+        }
+        // The family's dimensions must match the data's.
+        Path bad = dir.resolve("bad").resolve("data");
+        Rejections.rejects(List.of("import", source.toString(), "--format", "csv", "--mapping",
+                mapping(dir, yaml.replace("observation: [x, y, z]", "observation: [x, y]")).toString(), "--out",
+                bad.toString(), "--min-episode-length", "16"), "family pendulum", "observation width 2");
+        assertEquals(List.of(), Rejections.listing(bad.getParent()));
+    }
+
     // ---- bad outside data ----
 
     /** Imports the csv made by {@code edit} with {@code yaml}; exit 2, one line with every {@code expected}, nothing written. */

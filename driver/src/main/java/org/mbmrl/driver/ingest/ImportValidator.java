@@ -74,7 +74,7 @@ final class ImportValidator {
             }
             list.add(e);
         }
-        checkFamily(m, ds, da);
+        List<String> parameterNames = checkFamily(m, ds, da);
         Map<String, Split> splits = splits(byTask, m.split(), first.file());
         List<ImportedTask> tasks = new ArrayList<>();
         long id = 0;
@@ -91,7 +91,7 @@ final class ImportValidator {
                 tasks.add(new ImportedTask(id++, k, s, eps.get(0).params(), eps));
             }
         }
-        return new Checked(ds, da, m.params(), tasks);
+        return new Checked(ds, da, parameterNames, tasks);
     }
 
     private static void widths(SourceEpisode e, float[][] rows, int count, int width, String field, List<String> columns,
@@ -156,10 +156,13 @@ final class ImportValidator {
         }
     }
 
-    /** A registered family must match the data's dimensions and get its parameters from the mapping. */
-    private static void checkFamily(ImportMapping m, int ds, int da) {
+    /**
+     * A registered family must match the data's dimensions and get its parameters from the
+     * mapping; the dataset's parameter names: the family's, or the mapped columns for external.
+     */
+    private static List<String> checkFamily(ImportMapping m, int ds, int da) {
         if (m.family().equals(DatasetManifest.EXTERNAL)) {
-            return;
+            return m.params();
         }
         TaskFamily f;
         try {
@@ -176,6 +179,7 @@ final class ImportValidator {
             throw new UserError("mapping family " + f.name() + ": params must name the family's parameters "
                     + f.parameterNames() + " (got " + m.params() + "), so control can simulate its tasks");
         }
+        return f.parameterNames();
     }
 
     private static Map<String, Split> splits(Map<String, List<SourceEpisode>> byTask, SplitRule rule, String file) {
