@@ -8,7 +8,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code mbmrl} command line: {@code demo}, {@code generate}, {@code train},
+ * The {@code mbmrl} command line: {@code demo}, {@code generate}, {@code import}, {@code train},
  * {@code collect}, {@code evaluate}, {@code report}, {@code inspect}, {@code export}, {@code bench}. The same main class runs
  * under {@code bin/mbmrl} (embedded {@code local[*]} Spark) and under spark-submit.
  *
@@ -18,8 +18,9 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "mbmrl", mixinStandardHelpOptions = true, version = "mbmrl 0.1.0",
         description = "Distributed meta-training of adaptive dynamics models (model-based meta-RL) on Apache Spark.",
-        subcommands = {DemoCommand.class, GenerateCommand.class, TrainCommand.class, CollectCommand.class, EvaluateCommand.class,
-            ReportCommand.class, InspectCommand.class, ExportCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, GenerateCommand.class, ImportCommand.class, TrainCommand.class, CollectCommand.class,
+            EvaluateCommand.class, ReportCommand.class, InspectCommand.class, ExportCommand.class, BenchCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Mbmrl implements Callable<Integer> {
     public static final int EXIT_USER_ERROR = 2;
 

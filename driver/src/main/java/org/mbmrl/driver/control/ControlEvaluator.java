@@ -50,6 +50,12 @@ public final class ControlEvaluator {
     /** Evaluates {@code source}'s controller on the tasks of {@code splits}; writes Parquet and prints the table. */
     public static ControlReport evaluate(SparkSession spark, ControlSource source, List<Split> splits, boolean reference,
             PrintStream out) {
+        // The config is checked before RUN/eval/ is touched: a refused evaluation leaves nothing behind.
+        try {
+            source.config.control().changeStep(source.config.control().episodeLength(source.family));
+        } catch (IllegalArgumentException e) {
+            throw new org.mbmrl.driver.UserError("config: " + e.getMessage());
+        }
         try (EvalOutput output = EvalOutput.open(spark, source.runDir)) {
             return evaluate(spark, source, splits, reference, output, out);
         }

@@ -62,6 +62,11 @@ public final class ControlSource {
                 OVERRIDABLE);
         DatasetReader data = dataset != null ? DatasetReader.open(spark, dataset)
                 : run.openTrainingData(spark, allowChangedDataset);
+        if (data.manifest().isExternal()) {
+            throw new org.mbmrl.driver.UserError("dataset " + data.location() + " has family "
+                    + org.mbmrl.driver.data.DatasetManifest.EXTERNAL + " (imported data): there is no simulator to run"
+                    + " control episodes or collect on; evaluate without --control predicts on it");
+        }
         TaskFamily family = data.manifest().taskFamily();
         run.checkDataset(data.location(), family.name(), data.manifest().observationDim(), data.manifest().actionDim());
         return new ControlSource(run, data, family);

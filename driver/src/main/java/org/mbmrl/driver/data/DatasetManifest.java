@@ -15,10 +15,16 @@ import org.mbmrl.datasets.family.TaskRanges;
  * made (generator settings and seed). Written last, so a dataset without it is incomplete.
  * A dataset version made by {@code mbmrl collect} (or a round of {@code train.rounds > 1})
  * also has {@code provenance}: the source dataset (uri, fingerprint), run, checkpoint, round
- * and what was collected; absent (null) for a generated dataset. {@code task_ranges} is the
- * task distribution the tasks were drawn from ({@link TaskRangesJson}; it also sizes the
+ * and what was collected; an imported dataset ({@code mbmrl import}) has the source files,
+ * format, mapping and counts; absent (null) for a generated dataset. {@code task_ranges} is
+ * the task distribution the tasks were drawn from ({@link TaskRangesJson}; it also sizes the
  * mid-episode change that control applies); absent in datasets written before it existed,
- * which were drawn from the family's defaults.
+ * which were drawn from the family's defaults, and in imported ones.
+ *
+ * <p>{@code family} is a registered task family (its simulator makes control possible) or
+ * {@value #EXTERNAL}: data from outside without a simulator, whose dimensions and parameter
+ * names come from the data; such a dataset trains and evaluates prediction, but control and
+ * collection refuse it.
  */
 public record DatasetManifest(
         @JsonProperty("format_version") int formatVersion,
@@ -35,6 +41,9 @@ public record DatasetManifest(
         @JsonProperty("generator") String generator,
         @JsonProperty("provenance") @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode provenance,
         @JsonProperty("task_ranges") @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode taskRanges) {
+
+    /** The family of imported data without a simulator. */
+    public static final String EXTERNAL = "external";
 
     /** The canonical constructor is the one JSON binds to (the shorter ones would drop fields). */
     @JsonCreator
@@ -77,21 +86,32 @@ public record DatasetManifest(
         return taskRanges == null ? f : f.withRanges(TaskRangesJson.fromTree(taskRanges, f, "task_ranges"));
     }
 
+    /** Whether the dataset has no simulator ({@value #EXTERNAL}: imported data). */
+    public boolean isExternal() {
+        return EXTERNAL.equals(family);
+    }
+
     /** Checks the values a reader relies on; messages name the field. */
     public DatasetManifest validate(String where) {
         if (formatVersion != Schema.FORMAT_VERSION) {
             throw new IllegalArgumentException(where + ": format_version " + formatVersion + " is not supported (expected "
                     + Schema.FORMAT_VERSION + ")");
         }
+        if (observationDim < 1 || actionDim < 1) {
+            throw new IllegalArgumentException(where + ": observation_dim and action_dim must be >= 1; got "
+                    + observationDim + " and " + actionDim);
+        }
+        if (isExternal()) {
+            if (parameterNames == null) {
+                throw new IllegalArgumentException(where + ": parameter_names is required (a list, empty for none)");
+            }
+            return this;
+        }
         TaskFamily f;
         try {
             f = TaskFamilies.byName(family);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + ": " + e.getMessage());
-        }
-        if (observationDim < 1 || actionDim < 1) {
-            throw new IllegalArgumentException(where + ": observation_dim and action_dim must be >= 1; got "
-                    + observationDim + " and " + actionDim);
         }
         if (observationDim != f.observationDim() || actionDim != f.actionDim()) {
             throw new IllegalArgumentException(where + ": observation_dim " + observationDim + " and action_dim " + actionDim

@@ -55,6 +55,12 @@ public final class IterativeTrainer {
             throw new UserError("train.rounds = " + rounds + ": --more-iterations and --time-budget are not supported with"
                     + " rounds; train.iterations is split across the rounds (--resume continues an interrupted run)");
         }
+        org.mbmrl.driver.data.DatasetReader data = org.mbmrl.driver.data.DatasetReader.open(spark, config.dataset());
+        if (data.manifest().isExternal()) {
+            throw new UserError("train.rounds = " + rounds + ": dataset " + data.location() + " has family "
+                    + org.mbmrl.driver.data.DatasetManifest.EXTERNAL + " (imported data): there is no simulator to collect"
+                    + " on-policy episodes with; use train.rounds = 1");
+        }
         Path runDir = Files.path(config.runDir());
         FileSystem fs = Files.rawFs(runDir, spark.sparkContext().hadoopConfiguration());
         CheckpointStore store = new CheckpointStore(runDir, spark.sparkContext().hadoopConfiguration());

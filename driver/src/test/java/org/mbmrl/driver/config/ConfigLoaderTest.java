@@ -165,11 +165,20 @@ class ConfigLoaderTest {
     @Test
     void everyExampleConfigLoads() throws Exception {
         try (var files = Files.list(Path.of("..", "deploy", "configs"))) {
-            List<Path> configs = files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+            List<Path> all = files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+            // Run configs, one per algorithm; *-mapping.yaml are import mappings (mbmrl import --mapping).
+            List<Path> configs = all.stream().filter(p -> !p.toString().endsWith("-mapping.yaml")).toList();
             assertEquals(5, configs.size(), configs.toString());
             for (Path f : configs) {
                 RunConfig c = ConfigLoader.load(f, List.of());
                 assertEquals(f.getFileName().toString().replace(".yaml", ""), c.algorithm().name(), f.toString());
+            }
+            List<Path> mappings = all.stream().filter(p -> p.toString().endsWith("-mapping.yaml")).toList();
+            assertEquals(1, mappings.size(), all.toString());
+            for (Path f : mappings) {
+                org.mbmrl.driver.ingest.ImportMapping m = org.mbmrl.driver.ingest.ImportMapping.load(
+                        org.mbmrl.driver.ingest.ImportFormat.PARQUET, f);
+                assertEquals(List.of("x", "v"), m.observation(), f.toString());
             }
         }
     }
