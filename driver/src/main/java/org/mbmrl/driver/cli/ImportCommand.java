@@ -18,6 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * a mapping) into a project dataset with import provenance; see {@link Importer}.
  */
 @Command(name = "import", mixinStandardHelpOptions = true,
+        header = "Turn outside data (LeRobot, Parquet, CSV, Minari) into a dataset.",
         description = {"Import outside data (LeRobot or generic Parquet, CSV, Minari HDF5) as a dataset (Parquet).",
             "Every value is checked first; a problem is one line naming the file, column and episode or row, and"
                 + " nothing is written. Frame tables drop each episode's last frame (it has no next observation)."})

@@ -87,6 +87,7 @@ public record DatasetManifest(
     }
 
     /** Whether the dataset has no simulator ({@value #EXTERNAL}: imported data). */
+    @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isExternal() {
         return EXTERNAL.equals(family);
     }

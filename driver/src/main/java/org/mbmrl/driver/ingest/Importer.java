@@ -9,6 +9,7 @@ import org.apache.spark.sql.SparkSession;
 import org.mbmrl.datasets.Schema;
 import org.mbmrl.datasets.Split;
 import org.mbmrl.driver.checkpoint.CheckpointStore;
+import org.mbmrl.driver.progress.Progress;
 import org.mbmrl.driver.data.DatasetManifest;
 
 /**
@@ -52,25 +53,34 @@ public final class Importer {
             case CSV -> new CsvFrames();
             case MINARI -> new MinariReader();
         };
-        SourceReader.SourceData source = reader.read(files, mapping);
-        ImportValidator.Checked data = ImportValidator.check(source.episodes(), mapping, r.minEpisodeLength());
-        long transitions = data.transitions();
-        int train = count(data, Split.TRAIN);
-        int test = count(data, Split.TEST);
-        int ood = count(data, Split.OOD);
-        int episodesPerTask = data.tasks().stream().mapToInt(t -> t.episodes().size()).max().orElse(0);
-        int steps = source.episodes().stream().mapToInt(SourceEpisode::transitions).max().orElse(0);
-        long seed = mapping.split().kind() == SplitRule.Kind.RANDOM ? mapping.split().seed() : 0;
-        DatasetManifest manifest = new DatasetManifest(Schema.FORMAT_VERSION, mapping.family(), data.observationDim(),
-                data.actionDim(), data.parameterNames(), train, test, ood, episodesPerTask, steps, seed,
-                "import:" + r.format().label(), provenance(r, files, mapping, source, data, transitions));
-        manifest.validate("import " + r.out());
-        progress.printf("importing %d episodes of %d tasks (%d train, %d test, %d ood): %d transitions, observation %d,"
-                + " action %d%n", source.episodes().size(), data.tasks().size(), train, test, ood, transitions,
-                data.observationDim(), data.actionDim());
-        ImportWriter.write(spark, r.out(), manifest, data);
-        progress.printf("wrote %s (family %s)%n", r.out(), mapping.family());
-        return new Result(manifest, source.rows(), source.episodes().size(), transitions);
+        // Three stages, each a step of the bar on a terminal: read, check, write.
+        try (Progress bar = Progress.start("import", 3, "stages", progress)) {
+            bar.status("reading");
+            SourceReader.SourceData source = reader.read(files, mapping);
+            bar.step(1);
+            bar.status("checking");
+            ImportValidator.Checked data = ImportValidator.check(source.episodes(), mapping, r.minEpisodeLength());
+            bar.step(1);
+            long transitions = data.transitions();
+            int train = count(data, Split.TRAIN);
+            int test = count(data, Split.TEST);
+            int ood = count(data, Split.OOD);
+            int episodesPerTask = data.tasks().stream().mapToInt(t -> t.episodes().size()).max().orElse(0);
+            int steps = source.episodes().stream().mapToInt(SourceEpisode::transitions).max().orElse(0);
+            long seed = mapping.split().kind() == SplitRule.Kind.RANDOM ? mapping.split().seed() : 0;
+            DatasetManifest manifest = new DatasetManifest(Schema.FORMAT_VERSION, mapping.family(), data.observationDim(),
+                    data.actionDim(), data.parameterNames(), train, test, ood, episodesPerTask, steps, seed,
+                    "import:" + r.format().label(), provenance(r, files, mapping, source, data, transitions));
+            manifest.validate("import " + r.out());
+            bar.line(String.format(java.util.Locale.ROOT, "importing %d episodes of %d tasks (%d train, %d test, %d ood):"
+                    + " %d transitions, observation %d, action %d", source.episodes().size(), data.tasks().size(), train, test,
+                    ood, transitions, data.observationDim(), data.actionDim()));
+            bar.status("writing");
+            ImportWriter.write(spark, r.out(), manifest, data);
+            bar.step(1);
+            bar.line("wrote " + r.out() + " (family " + mapping.family() + ")");
+            return new Result(manifest, source.rows(), source.episodes().size(), transitions);
+        }
     }
 
     private static int count(ImportValidator.Checked data, Split s) {
