@@ -55,7 +55,8 @@ public final class ReportWriter {
                 runs);
         byte[] html = HtmlReport.render(data).getBytes(StandardCharsets.UTF_8);
         writeAtomically(target, html);
-        log.printf("wrote %s (%d runs, %d KB)%n", target, runs.size(), (html.length + 1023) / 1024);
+        log.printf("wrote %s (%d run%s, %d KB)%n", target, runs.size(), runs.size() == 1 ? "" : "s",
+                (html.length + 1023) / 1024);
         return new Written(target, html.length, runs.size());
     }
 
