@@ -367,6 +367,68 @@ class ImportTest {
         assertEquals(List.of(), Rejections.listing(bad.getParent()));
     }
 
+    /**
+     * Logged pendulum data in LeRobot's layout (DuckDB writes it from a generated dataset's
+     * tables, one frame per step) with a mapping naming the pendulum: the imported tasks keep
+     * their parameters, and control runs on them, with the change the family defines.
+     */
+    @Test
+    void aRegisteredFamilysImportRunsControl() throws Exception {
+        Path dir = Fixtures.scratch("lerobot-pendulum");
+        Path generated = Fixtures.smallDataset();
+        Path source = dir.resolve("pendulum.parquet");
+        String sql = "COPY (SELECT x.task_id AS task_index, x.task_id * 10 + x.episode AS episode_index, x.step AS frame_index,"
+                + " x.observation AS \"observation.state\", x.action AS action, x.reward AS \"next.reward\","
+                + " x.terminated AS \"next.done\", map_extract(k.params, 'mass')[1] AS mass,"
+                + " map_extract(k.params, 'length')[1] AS length, map_extract(k.params, 'damping')[1] AS damping"
+                + " FROM read_parquet('" + generated.resolve("transitions") + "/*.parquet') x"
+                + " JOIN read_parquet('" + generated.resolve("tasks") + "/*.parquet') k ON x.task_id = k.task_id"
+                + " ORDER BY 2, 3) TO '" + source + "' (FORMAT PARQUET)";
+        Class.forName("org.duckdb.DuckDBDriver");
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+        // The generated dataset's ids: 12 train, 3 test (12-14), 3 ood (15-17).
+        Path mapping = mapping(dir, "family: pendulum\nparams: [mass, length, damping]\n"
+                + "split: {test: [12, 13, 14], ood: [15, 16, 17]}\n");
+        Path data = dir.resolve("data");
+        ok(List.of("import", source.toString(), "--format", "lerobot", "--mapping", mapping.toString(), "--out", data.toString(),
+                "--min-episode-length", "16"));
+        Map<Long, Map<String, Double>> before = new TreeMap<>();
+        for (Row t : spark.read().parquet(generated.resolve("tasks").toString()).collectAsList()) {
+            before.put(t.getLong(0), t.getJavaMap(t.fieldIndex("params")));
+        }
+        for (Row t : spark.read().parquet(data.resolve("tasks").toString()).collectAsList()) {
+            assertEquals(before.get(t.getLong(0)), t.getJavaMap(t.fieldIndex("params")), "task " + t.getLong(0));
+        }
+        Map<String, Row> imported = transitions(data);
+        Map<String, Row> original = transitions(generated);
+        assertEquals(original.size() - 18 * 2, imported.size(), "every episode's last frame dropped");
+        for (Map.Entry<String, Row> e : imported.entrySet()) {
+            Row o = original.get(e.getKey());
+            for (String col : List.of("observation", "action", "next_observation")) {
+                assertArrayEquals(floats(o, col), floats(e.getValue(), col), e.getKey() + " " + col);
+            }
+        }
+        Path run = dir.resolve("run");
+        List<String> train = new ArrayList<>(trainArgs("maml", data, run, 4));
+        for (String c : Fixtures.SMALL_CONTROL) {
+            train.add("--set");
+            train.add(c);
+        }
+        ok(train);
+        SharedSpark.Run r = ok(List.of("evaluate", "--run", run.toString(), "--control", "--split", "ood"));
+        assertTrue(r.out().contains("control on pendulum"), r.out());
+        List<Row> episodes = spark.read().parquet(run.resolve("eval/control").toString()).collectAsList();
+        assertEquals(java.util.Set.of(15L, 16L), episodes.stream().map(e -> e.getLong(e.fieldIndex("task_id")))
+                .collect(java.util.stream.Collectors.toSet()), "control.tasks = 2 of the ood tasks");
+        assertEquals(java.util.Set.of(true, false), episodes.stream().map(e -> e.getBoolean(e.fieldIndex("changed")))
+                .collect(java.util.stream.Collectors.toSet()), "without and with the change");
+        for (Row e : episodes) {
+            assertTrue(Double.isFinite(e.getDouble(e.fieldIndex("return"))), e.toString());
+        }
+    }
+
     // ---- bad outside data ----
 
     /** Imports the csv made by {@code edit} with {@code yaml}; exit 2, one line with every {@code expected}, nothing written. */
