@@ -1,7 +1,9 @@
 package org.mbmrl.driver.cli;
 
 import java.io.PrintStream;
+import java.util.List;
 import java.util.concurrent.Callable;
+import org.mbmrl.driver.bench.MemoryBenchmark;
 import org.mbmrl.driver.bench.SparkOverhead;
 import org.mbmrl.workers.bench.KernelBenchmarks;
 import org.mbmrl.workers.bench.ControlBenchmark;
@@ -52,6 +54,29 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-control", description = "Skip the control-step latency (adapt + plan, W1 model).")
     boolean noControl;
 
+    @Option(names = "--memory", description = "Run only the memory benchmark: peak resident memory of the driver and each"
+            + " executor while loading and training on --memory-tasks x --memory-transitions, against the data's size.")
+    boolean memory;
+
+    @Option(names = "--memory-family", defaultValue = "pendulum,reacher-damage", split = ",",
+            description = "Families of the memory benchmark, one measurement each (default: ${DEFAULT-VALUE}).")
+    List<String> memoryFamilies;
+
+    @Option(names = "--memory-tasks", defaultValue = "1000", description = "Tasks of the memory benchmark (default: ${DEFAULT-VALUE}).")
+    int memoryTasks;
+
+    @Option(names = "--memory-transitions", defaultValue = "2000",
+            description = "Transitions per task of the memory benchmark, a multiple of 100 (default: ${DEFAULT-VALUE}).")
+    int memoryTransitions;
+
+    @Option(names = "--memory-dataset", paramLabel = "DIR", description = "Measure on this dataset (its train tasks)"
+            + " instead of generating one in this JVM, so that the peaks are loading and training alone; repeatable.")
+    List<String> memoryDatasets;
+
+    @Option(names = "--memory-dir", paramLabel = "DIR",
+            description = "Where the memory benchmark writes (and then deletes) its dataset (default: java.io.tmpdir).")
+    java.nio.file.Path memoryDir;
+
     @Override
     public Integer call() {
         int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
@@ -62,6 +87,23 @@ final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--iterations must be >= 1; got " + iterations);
         }
         PrintStream out = new PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true);
+        if (memory) {
+            for (String family : memoryFamilies) {
+                org.mbmrl.datasets.family.TaskFamilies.byName(family);
+            }
+            java.nio.file.Path dir = memoryDir != null ? memoryDir : java.nio.file.Path.of(System.getProperty("java.io.tmpdir"));
+            if (memoryDatasets != null) {
+                for (String d : memoryDatasets) {
+                    out.print(MemoryBenchmark.run(spark.session("bench --memory"), null, 0, 0, d, dir, out).table());
+                }
+                return 0;
+            }
+            for (String family : memoryFamilies) {
+                out.print(MemoryBenchmark.run(spark.session("bench --memory"), family, memoryTasks, memoryTransitions, dir, out)
+                        .table());
+            }
+            return 0;
+        }
         if (!noKernels) {
             out.print(KernelBenchmarks.run(n, quick).toTable());
             out.println();
