@@ -1,14 +1,11 @@
 package org.mbmrl.driver.data;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.LongStream;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -21,7 +18,6 @@ import org.mbmrl.datasets.TaskDistribution;
 import org.mbmrl.datasets.TaskSpec;
 import org.mbmrl.datasets.TaskTransitions;
 import org.mbmrl.datasets.family.TaskFamily;
-import org.mbmrl.driver.UserError;
 import org.mbmrl.driver.checkpoint.CheckpointStore;
 import org.mbmrl.driver.checkpoint.Files;
 import org.mbmrl.driver.progress.Progress;
@@ -40,16 +36,7 @@ public final class DatasetGenerator {
             java.io.PrintStream progress) {
         EpisodeGenerator generator = new EpisodeGenerator(episodes, steps);
         TaskFamily family = dist.taskFamily();
-        Path target = Files.path(out);
-        FileSystem fs = Files.fs(target, spark.sparkContext().hadoopConfiguration());
-        Path tmp = Files.child(target.getParent(), "." + target.getName() + ".tmp");
-        try {
-            if (fs.exists(target)) {
-                throw new UserError("output already exists: " + out + " (choose another --out or delete it)");
-            }
-            if (fs.exists(tmp)) {
-                fs.delete(tmp, true);
-            }
+        return NewDataset.write(spark, out, "--out", (tmp, fs) -> {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             List<Long> ids = LongStream.range(0, dist.totalTasks()).boxed().toList();
             int slices = Math.max(1, Math.min(ids.size(), 4 * jsc.defaultParallelism()));
@@ -78,22 +65,9 @@ public final class DatasetGenerator {
                     family.actionDim(), family.parameterNames(), dist.trainTasks(), dist.testTasks(), dist.oodTasks(),
                     episodes, steps, dist.seed(), "random-actions").withTaskRanges(dist.ranges());
             Files.write(fs, new Path(tmp, Schema.MANIFEST), CheckpointStore.JSON.writeValueAsBytes(manifest));
-            if (!fs.rename(tmp, target)) {
-                throw new IOException("cannot rename " + tmp + " to " + target);
-            }
             progress.printf("wrote %s (%d transitions)%n", out, (long) dist.totalTasks() * episodes * steps);
             return manifest;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write dataset " + out, e);
-        } finally {
-            try {
-                if (fs.exists(tmp)) {
-                    fs.delete(tmp, true);
-                }
-            } catch (IOException ignored) {
-                // best effort: the temporary directory is hidden and replaced by the next run
-            }
-        }
+        });
     }
 
     /** The rows of the transitions table for one task, in its row order. */

@@ -1,24 +1,21 @@
 package org.mbmrl.driver.ingest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.mbmrl.datasets.Schema;
 import org.mbmrl.datasets.TaskTransitions;
-import org.mbmrl.driver.UserError;
 import org.mbmrl.driver.checkpoint.CheckpointStore;
 import org.mbmrl.driver.checkpoint.Files;
 import org.mbmrl.driver.data.DatasetGenerator;
 import org.mbmrl.driver.data.DatasetManifest;
 import org.mbmrl.driver.data.DatasetReader;
+import org.mbmrl.driver.data.NewDataset;
 import org.mbmrl.driver.data.TableSchemas;
 
 /**
@@ -32,16 +29,7 @@ final class ImportWriter {
     private ImportWriter() {}
 
     static void write(SparkSession spark, String out, DatasetManifest manifest, ImportValidator.Checked data) {
-        Path target = Files.path(out);
-        FileSystem fs = Files.fs(target, spark.sparkContext().hadoopConfiguration());
-        Path tmp = Files.child(target.getParent(), "." + target.getName() + ".tmp");
-        try {
-            if (fs.exists(target)) {
-                throw new UserError("output already exists: " + out + " (choose another --out or delete it)");
-            }
-            if (fs.exists(tmp)) {
-                fs.delete(tmp, true);
-            }
+        NewDataset.write(spark, out, "--out", (tmp, fs) -> {
             List<Row> taskRows = new ArrayList<>();
             List<Row> rows = new ArrayList<>();
             for (ImportValidator.ImportedTask t : data.tasks()) {
@@ -57,20 +45,8 @@ final class ImportWriter {
                     .write().parquet(new Path(tmp, Schema.TRANSITIONS).toString());
             Files.write(fs, new Path(tmp, Schema.MANIFEST), CheckpointStore.JSON.writeValueAsBytes(manifest));
             DatasetReader.open(spark, tmp.toString()).validateAll();
-            if (!fs.rename(tmp, target)) {
-                throw new IOException("cannot rename " + tmp + " to " + target);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write dataset " + out, e);
-        } finally {
-            try {
-                if (fs.exists(tmp)) {
-                    fs.delete(tmp, true);
-                }
-            } catch (IOException ignored) {
-                // best effort: the temporary directory is hidden and replaced by the next import
-            }
-        }
+            return null;
+        });
     }
 
     /** A task's transitions: episode k of the task is its k-th source episode, steps from 0. */
