@@ -6,14 +6,14 @@
 #      settings (below); the one with the best mean return (no change and change averaged) wins.
 #   2. The chosen settings, and MB and MPC on the true dynamics, run once on the 8 ood tasks.
 # Output lines: FAMILY LABEL split change method episodes return std ci95 recovery ...
-# Usage: [ONLY=mb|mbde|grbal|famle|vi] adaptive-control.sh [FAMILY...]   (MBMRL=path/to/bin/mbmrl)
+# Usage: [ONLY=mb|mbde|grbal|famle|vi|rebal] adaptive-control.sh [FAMILY...]   (MBMRL=path/to/bin/mbmrl)
 # ONLY=METHOD runs one method's candidates and its ood episodes; ONLY=mb only MB's (with the
 # true dynamics). Resumable: a label already in the family's test or ood file is not run again.
 set -uo pipefail
 M="${MBMRL:-$(cd "$(dirname "$0")/../.." && pwd)/bin/mbmrl}"
 families=("$@")
 [[ ${#families[@]} -gt 0 ]] || families=(pendulum cartpole quadrotor-payload reacher-damage slope)
-methods=(mbde grbal famle vi)
+methods=(mbde grbal famle vi rebal)
 [[ -n "${ONLY:-}" ]] && methods=("$ONLY")
 [[ "${ONLY:-}" == mb ]] && methods=()
 
@@ -32,6 +32,8 @@ famle-embedding-only|famle|control.adapter.lr=0.0
 vi-default|vi|
 vi-5-steps|vi|control.adapter.steps=5
 vi-lr0.1|vi|control.adapter.lr=0.1
+rebal-default|rebal|
+rebal-window8|rebal|control.adapter.window=8
 LIST
 }
 

@@ -2,9 +2,9 @@
 # Adaptive-models campaign, step 1: for each family, a dataset (40 train / 8 test / 8 ood tasks,
 # 4 random-action episodes of 100 steps, seed 3) and five models with the same network ([64, 64],
 # tanh) and budget (3000 outer iterations, seed 1): pooled (MB), maml (GrBAL: second order, with
-# GrBAL's own mean-only inner loss, adapt.loss=mse), reptile, famle and vi, all at their defaults
-# otherwise; then the K-step prediction error of each on the test and ood splits.
-# Usage: adaptive-models.sh [FAMILY...]   (run from an empty working directory; MBMRL=path/to/bin/mbmrl)
+# GrBAL's own mean-only inner loss, adapt.loss=mse), reptile, famle, vi and rebal, all at their
+# defaults otherwise; then the K-step prediction error of each on the test and ood splits.
+# Usage: [ALGORITHMS="maml rebal"] adaptive-models.sh [FAMILY...]   (run from an empty working directory; MBMRL=path/to/bin/mbmrl)
 set -euo pipefail
 M="${MBMRL:-$(cd "$(dirname "$0")/../.." && pwd)/bin/mbmrl}"
 families=("$@")
@@ -12,7 +12,7 @@ families=("$@")
 for f in "${families[@]}"; do
   [[ -d data-$f ]] || $M generate --family "$f" --out "data-$f" --train-tasks 40 --test-tasks 8 --ood-tasks 8 \
     --episodes 4 --steps 100 --seed 3 | tail -1
-  for alg in pooled maml reptile famle vi; do
+  for alg in ${ALGORITHMS:-pooled maml reptile famle vi rebal}; do
     extra=()
     [[ $alg == maml ]] && extra=(--set train.second_order=true --set adapt.loss=mse)
     if [[ ! -d run-$f-$alg/checkpoints/iter-003000 ]]; then

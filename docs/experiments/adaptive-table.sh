@@ -5,8 +5,8 @@
 set -euo pipefail
 families=("$@")
 [[ ${#families[@]} -gt 0 ]] || families=(pendulum cartpole quadrotor-payload reacher-damage slope)
-echo "| family (ood, 8 tasks) | change | true dynamics | MB | MB+DE | GrBAL | FAMLE | VI |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| family (ood, 8 tasks) | change | true dynamics | MB | MB+DE | GrBAL | FAMLE | VI | ReBAL |"
+echo "|---|---|---|---|---|---|---|---|---|"
 for f in "${families[@]}"; do
   [[ -f control-$f-ood.txt ]] || continue
   for change in no yes; do
@@ -14,13 +14,13 @@ for f in "${families[@]}"; do
       $3 == "ood" && $4 == c {
         m = $5
         k = (m == "true-dynamics") ? "true" : (m == "pooled+none") ? "mb" : (m == "pooled+finetune") ? "mbde" \
-          : (m ~ /^maml\+/) ? "grbal" : (m ~ /^famle\+/) ? "famle" : (m ~ /^vi\+/) ? "vi" : ""
+          : (m ~ /^maml\+/) ? "grbal" : (m ~ /^famle\+/) ? "famle" : (m ~ /^vi\+/) ? "vi" : (m ~ /^rebal\+/) ? "rebal" : ""
         if (k != "") { v[k] = sprintf("%.2f +- %.2f", $7, $9); r[k] = $7 }
       }
       END {
         best = ""; for (k in r) if (k != "true" && (best == "" || r[k] > r[best])) best = k
         printf "| %s | %s |", f, c
-        n = split("true mb mbde grbal famle vi", order, " ")
+        n = split("true mb mbde grbal famle vi rebal", order, " ")
         for (i = 1; i <= n; i++) { k = order[i]; s = (k in v) ? v[k] : "-"; if (k == best) s = "**" s "**"; printf " %s |", s }
         printf "\n"
       }' "control-$f-ood.txt"

@@ -14,6 +14,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.mbmrl.workers.model.Activation;
 import org.mbmrl.workers.model.MlpSpec;
+import org.mbmrl.workers.model.ModelSpec;
+import org.mbmrl.workers.model.RecurrentSpec;
 import org.mbmrl.workers.model.Normalizer;
 
 /**
@@ -25,6 +27,8 @@ public final class CheckpointManifest {
     public static final String VERSION = "mbmrl 0.1.0";
     /** The model type of this release (its parameter layout is {@link MlpSpec}'s). */
     public static final String MODEL_TYPE = "gaussian-mlp";
+    /** The encoder type of a recurrent model (ReBAL): its layout is {@link org.mbmrl.workers.model.GruEncoder}'s. */
+    public static final String RECURRENT_TYPE = "gru";
     /** Array names (files {@code NAME.npy}) of the per-task state. */
     public static final String TASK_STATE = "task_state";
     public static final String TASK_STATE_IDS = "task_state_ids";
@@ -36,8 +40,9 @@ public final class CheckpointManifest {
      * round of an iterative run (train.rounds > 1) whose dataset version that is, 0 for the
      * config's own dataset.
      */
-    public static ObjectNode build(RunConfig config, MlpSpec spec, Normalizer norm, OuterOptimizer optimizer,
+    public static ObjectNode build(RunConfig config, ModelSpec modelSpec, Normalizer norm, OuterOptimizer optimizer,
             TaskStateTable taskState, long initSeed, String datasetLocation, String datasetFingerprint, int round) {
+        MlpSpec spec = modelSpec.mlp();
         ObjectNode m = CheckpointStore.JSON.createObjectNode();
         m.put("created_by", VERSION);
         m.put("algorithm", config.algorithm().name());
@@ -49,13 +54,24 @@ public final class CheckpointManifest {
         ArrayNode hidden = model.putArray("hidden");
         spec.hidden().forEach(hidden::add);
         model.put("activation", spec.activation().label());
-        model.put("parameters", spec.parameterCount());
+        model.put("parameters", modelSpec.parameterCount());
         model.put("dtype", "float32");
         model.put("layout", "dl4j MultiLayerNetwork dense layers: per layer W (nIn x nOut, column-major) then b");
         model.put("input", "[normalized observation | normalized action | context (context_dim numbers, unnormalized)]");
         model.put("output", "[mean | q] of the normalized state change; log-variance = c + h tanh((q - c) / h)");
         model.put("log_variance_min", org.mbmrl.workers.model.GaussianMlp.LOG_VARIANCE_MIN);
         model.put("log_variance_max", org.mbmrl.workers.model.GaussianMlp.LOG_VARIANCE_MAX);
+        if (modelSpec instanceof RecurrentSpec r) {
+            ObjectNode enc = model.putObject("recurrent");
+            enc.put("type", RECURRENT_TYPE);
+            enc.put("input_dim", r.encoderInputDim());
+            enc.put("hidden_dim", r.hiddenDim());
+            enc.put("offset", r.encoderOffset());
+            enc.put("parameters", r.encoderParameterCount());
+            enc.put("input", "[normalized observation | normalized action | normalized state change] of each past transition");
+            enc.put("layout", "after the decoder's: W (input_dim x 3 hidden_dim, row-major), U (hidden_dim x 3 hidden_dim,"
+                    + " row-major), b (3 hidden_dim); gate blocks z, r, n; h0 = 0; the last h is the decoder's context");
+        }
         ObjectNode n = m.putObject("normalizer");
         put(n.putArray("input_mean"), norm.inputMean());
         put(n.putArray("input_std"), norm.inputStd());
@@ -89,7 +105,7 @@ public final class CheckpointManifest {
         }
     }
 
-    public static MlpSpec spec(JsonNode m) {
+    public static ModelSpec spec(JsonNode m) {
         JsonNode model = m.path("model");
         String type = model.path("type").asText(MODEL_TYPE);
         if (!type.equals(MODEL_TYPE)) {
@@ -97,8 +113,23 @@ public final class CheckpointManifest {
         }
         List<Integer> hidden = new ArrayList<>();
         model.path("hidden").forEach(h -> hidden.add(h.asInt()));
-        return new MlpSpec(model.path("observation_dim").asInt(), model.path("action_dim").asInt(),
+        MlpSpec mlp = new MlpSpec(model.path("observation_dim").asInt(), model.path("action_dim").asInt(),
                 model.path("context_dim").asInt(), hidden, Activation.parse(model.path("activation").asText()));
+        JsonNode recurrent = model.path("recurrent");
+        if (recurrent.isMissingNode()) {
+            return mlp;
+        }
+        String rtype = recurrent.path("type").asText();
+        if (!rtype.equals(RECURRENT_TYPE)) {
+            throw new IllegalArgumentException("model.recurrent.type '" + rtype + "' is not one this mbmrl reads ("
+                    + RECURRENT_TYPE + ")");
+        }
+        RecurrentSpec spec = new RecurrentSpec(mlp);
+        if (recurrent.path("hidden_dim").asInt() != spec.hiddenDim()) {
+            throw new IllegalArgumentException("model.recurrent.hidden_dim " + recurrent.path("hidden_dim").asInt()
+                    + " differs from model.context_dim " + spec.hiddenDim());
+        }
+        return spec;
     }
 
     public static Normalizer normalizer(JsonNode m) {

@@ -13,7 +13,7 @@ import org.mbmrl.driver.config.ConfigLoader;
 import org.mbmrl.driver.config.RunConfig;
 import org.mbmrl.workers.algorithms.Algorithm;
 import org.mbmrl.workers.algorithms.TaskStateTable;
-import org.mbmrl.workers.model.MlpSpec;
+import org.mbmrl.workers.model.ModelSpec;
 import org.mbmrl.workers.model.Normalizer;
 
 /**
@@ -28,7 +28,7 @@ public final class TrainedRun {
     public final Path runDir;
     public final Checkpoint checkpoint;
     public final RunConfig config;
-    public final MlpSpec spec;
+    public final ModelSpec spec;
     public final Normalizer normalizer;
     public final float[] theta;
     public final TaskStateTable taskState;
@@ -50,7 +50,8 @@ public final class TrainedRun {
                     + algorithm.name() + " with this config gives " + algorithm.contextDim());
         }
         this.theta = checkpoint.floatVector("theta", spec.parameterCount(), "its model (" + spec.observationDim() + " obs, "
-                + spec.actionDim() + " act, context " + spec.contextDim() + ", hidden " + spec.hidden() + ")");
+                + spec.actionDim() + " act, context " + spec.contextDim() + ", hidden " + spec.mlp().hidden()
+                + (spec instanceof org.mbmrl.workers.model.RecurrentSpec ? ", recurrent encoder" : "") + ")");
         if (normalizer.observationDim() != spec.observationDim() || normalizer.actionDim() != spec.actionDim()) {
             throw new UserError(where + ": normalizer dimensions (" + normalizer.observationDim() + " obs, "
                     + normalizer.actionDim() + " act) do not match the model's (" + spec.observationDim() + ", "

@@ -26,6 +26,9 @@ import org.mbmrl.workers.learn.InnerLoop;
 import org.mbmrl.workers.model.Batch;
 import org.mbmrl.workers.model.DynamicsModel;
 import org.mbmrl.workers.model.MlpSpec;
+import org.mbmrl.workers.model.ModelSpec;
+import org.mbmrl.workers.model.RecurrentSpec;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.factory.Nd4j;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -43,7 +46,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "(ModelSerializer) plus its manifest."})
 final class ExportCommand implements Callable<Integer> {
     @Spec
-    CommandSpec spec;
+    CommandSpec command;
 
     @Mixin
     SparkOptions spark;
@@ -81,29 +84,58 @@ final class ExportCommand implements Callable<Integer> {
         Configuration conf = new Configuration();
         Path dir = CheckpointLocator.resolve(location, conf);
         TrainedRun run = TrainedRun.openCheckpoint(Files.rawFs(dir, conf), dir);
-        MlpSpec model = run.spec;
+        ModelSpec spec = run.spec;
+        MlpSpec model = spec.mlp();
         INDArray theta = Nd4j.create(run.theta, new long[] {1, run.theta.length}, DataType.FLOAT);
         ObjectNode manifest = run.checkpoint.manifest().deepCopy();
         if (adaptTask != null) {
             theta = adapted(run, manifest);
         } else if (model.contextDim() > 0) {
-            manifest.put("context", "the network's last " + model.contextDim() + " inputs take the context: the training"
-                    + " tasks' rows of the checkpoint's task_state.npy, or, adapted to a task, see export --adapt-task");
+            manifest.put("context", spec instanceof RecurrentSpec
+                    ? "the network's last " + model.contextDim() + " inputs take the encoder's hidden state after the"
+                            + " task's last M transitions (see encoder), or, adapted to a task, see export --adapt-task"
+                    : "the network's last " + model.contextDim() + " inputs take the context: the training"
+                            + " tasks' rows of the checkpoint's task_state.npy, or, adapted to a task, see export --adapt-task");
         }
-        // Both files are written hidden, then renamed: the manifest first, so a model file never lacks its manifest.
+        // Every file is written hidden, then renamed, the model file last, so a model file never lacks its companions.
         File tmp = new File(parent, "." + out.getName() + ".tmp");
         File manifestFile = new File(out.getPath() + ".manifest.json");
         File manifestTmp = new File(parent, "." + manifestFile.getName() + ".tmp");
+        File encoderFile = new File(out.getPath() + ".encoder.npy");
+        File encoderTmp = new File(parent, "." + encoderFile.getName() + ".tmp");
+        if (spec instanceof RecurrentSpec r) {
+            if (encoderFile.exists()) {
+                throw new UserError("output already exists: " + encoderFile);
+            }
+            INDArray encoder = theta.get(NDArrayIndex.point(0), NDArrayIndex.interval(r.encoderOffset(), r.parameterCount()))
+                    .reshape(1, r.encoderParameterCount()).dup('c');
+            java.nio.file.Files.write(encoderTmp.toPath(), Nd4j.toNpyByteArray(encoder));
+            ObjectNode e = manifest.putObject("encoder");
+            e.put("file", encoderFile.getName());
+            e.put("type", "gru");
+            e.put("input_dim", r.encoderInputDim());
+            e.put("hidden_dim", r.hiddenDim());
+            e.put("layout", "1 x " + r.encoderParameterCount() + " float32: W (input_dim x 3 hidden_dim, row-major), U"
+                    + " (hidden_dim x 3 hidden_dim, row-major), b (3 hidden_dim); gate blocks z, r, n in that order");
+            e.put("step", "u = [normalized s | normalized a | normalized (s' - s)]; z = sigmoid(u W_z + h U_z + b_z);"
+                    + " r = sigmoid(u W_r + h U_r + b_r); n = tanh(u W_n + (r * h) U_n + b_n); h' = (1 - z) n + z h; h0 = 0");
+            theta = theta.get(NDArrayIndex.point(0), NDArrayIndex.interval(0, model.parameterCount()))
+                    .reshape(1, model.parameterCount()).dup('c');
+        }
         ModelSerializer.writeModel(Dl4jExport.toNetwork(model, theta), tmp, false);
         CheckpointStore.JSON.writeValue(manifestTmp, manifest);
         if (!manifestTmp.renameTo(manifestFile)) {
             throw new java.io.IOException("cannot rename " + manifestTmp + " to " + manifestFile);
         }
+        if (encoderTmp.exists() && !encoderTmp.renameTo(encoderFile)) {
+            throw new java.io.IOException("cannot rename " + encoderTmp + " to " + encoderFile);
+        }
         if (!tmp.renameTo(out)) {
             throw new java.io.IOException("cannot rename " + tmp + " to " + out);
         }
-        spec.commandLine().getOut().println("wrote " + out + " (DL4J MultiLayerNetwork; output = [mean | q] of the "
-                + "normalized state change, see the manifest) and " + manifestFile + " (normalizer and provenance)");
+        command.commandLine().getOut().println("wrote " + out + " (DL4J MultiLayerNetwork; output = [mean | q] of the "
+                + "normalized state change, see the manifest) and " + manifestFile + " (normalizer and provenance)"
+                + (encoderFile.exists() ? " and " + encoderFile + " (the GRU encoder, layout in the manifest)" : ""));
         return 0;
     }
 

@@ -16,6 +16,7 @@ import org.mbmrl.workers.learn.InnerLoop;
 import org.mbmrl.workers.model.Loss;
 import org.mbmrl.workers.model.Activation;
 import org.mbmrl.workers.model.MlpSpec;
+import org.mbmrl.workers.model.ModelSpec;
 
 /**
  * The effective configuration of a run, validated once at construction: every bad value is
@@ -186,8 +187,9 @@ public record RunConfig(Algorithm algorithm, long seed, String dataset, String r
     }
 
     /** The architecture of this run's model for a dataset of these dimensions (the algorithm decides the context width). */
-    public MlpSpec modelSpec(int observationDim, int actionDim) {
-        return new MlpSpec(observationDim, actionDim, algorithm.contextDim(), model.hidden(), model.activation());
+    public ModelSpec modelSpec(int observationDim, int actionDim) {
+        return algorithm.modelSpec(new MlpSpec(observationDim, actionDim, algorithm.contextDim(), model.hidden(),
+                model.activation()));
     }
 
     private static Control control(JsonNode c, Algorithm algorithm) {

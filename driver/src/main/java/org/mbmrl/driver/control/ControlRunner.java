@@ -19,7 +19,7 @@ import org.mbmrl.workers.control.PlannerSettings;
 import org.mbmrl.workers.control.RecentTransitions;
 import org.mbmrl.workers.control.TrueDynamics;
 import org.mbmrl.workers.model.DynamicsModel;
-import org.mbmrl.workers.model.MlpSpec;
+import org.mbmrl.workers.model.ModelSpec;
 import org.mbmrl.workers.model.Normalizer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -47,7 +47,7 @@ public final class ControlRunner implements Serializable {
 
     private final String family;
     private final TaskRanges ranges;
-    private final MlpSpec spec;
+    private final ModelSpec spec;
     private final Normalizer norm;
     private final Broadcast<float[]> theta;
     private final Broadcast<TaskStateShare> taskState;
@@ -58,7 +58,7 @@ public final class ControlRunner implements Serializable {
     private final long seed;
 
     /** {@code family} and {@code ranges}: the dataset's family and the task distribution that sizes its change. */
-    public ControlRunner(String family, TaskRanges ranges, MlpSpec spec, Normalizer norm, Broadcast<float[]> theta,
+    public ControlRunner(String family, TaskRanges ranges, ModelSpec spec, Normalizer norm, Broadcast<float[]> theta,
             Broadcast<TaskStateShare> taskState, Algorithm algorithm, String adapter, AdapterSettings adapterSettings,
             PlannerSettings planner, long seed) {
         this.family = family;

@@ -26,7 +26,7 @@ import org.mbmrl.workers.learn.AdaptationEvaluator;
 import org.mbmrl.workers.learn.InnerLoop;
 import org.mbmrl.workers.learn.TaskEvaluation;
 import org.mbmrl.workers.model.DynamicsModel;
-import org.mbmrl.workers.model.MlpSpec;
+import org.mbmrl.workers.model.ModelSpec;
 import org.mbmrl.workers.model.Normalizer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
@@ -64,7 +64,7 @@ public final class Evaluator {
             EvalOutput output, PrintStream out) {
         RunConfig config = run.config;
         Algorithm algorithm = config.algorithm();
-        MlpSpec spec = run.spec;
+        ModelSpec spec = run.spec;
         Normalizer norm = run.normalizer;
         InnerLoop inner = config.adapt();
         int segments = config.evaluate().segments();

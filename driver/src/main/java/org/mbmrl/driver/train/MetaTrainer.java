@@ -38,7 +38,7 @@ import org.mbmrl.driver.data.DatasetReader;
 import org.mbmrl.workers.algorithms.Algorithm;
 import org.mbmrl.workers.algorithms.OuterOptimizer;
 import org.mbmrl.workers.algorithms.TaskStateTable;
-import org.mbmrl.workers.model.MlpSpec;
+import org.mbmrl.workers.model.ModelSpec;
 import org.mbmrl.workers.model.Normalizer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -186,7 +186,7 @@ public final class MetaTrainer {
             // 3. Model, normalizer, theta, optimizer and per-task state: fresh, or exactly as checkpointed.
             Algorithm algorithm = config.algorithm();
             Normalizer norm = from != null ? CheckpointManifest.normalizer(from.manifest()) : fitNormalizer(train.tasks());
-            MlpSpec spec = config.modelSpec(data.manifest().observationDim(), data.manifest().actionDim());
+            ModelSpec spec = config.modelSpec(data.manifest().observationDim(), data.manifest().actionDim());
             long initSeed = Seeds.derive(config.seed(), Seeds.STREAM_INIT);
             float[] theta = from != null ? from.floatVector("theta", spec.parameterCount(), "the config's model")
                     : spec.create(DataType.FLOAT).initialParameters(initSeed).toFloatVector();

@@ -9,7 +9,7 @@ import org.mbmrl.workers.NativeThreads;
 import org.mbmrl.workers.algorithms.Algorithm;
 import org.mbmrl.workers.algorithms.TaskLearner;
 import org.mbmrl.workers.algorithms.TaskUpdate;
-import org.mbmrl.workers.model.MlpSpec;
+import org.mbmrl.workers.model.ModelSpec;
 import org.mbmrl.workers.model.Normalizer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -24,11 +24,11 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class TaskStep implements Serializable {
     private final Algorithm algorithm;
-    private final MlpSpec spec;
+    private final ModelSpec spec;
     private final Normalizer normalizer;
     private final long runSeed;
 
-    public TaskStep(RunConfig config, MlpSpec spec, Normalizer normalizer) {
+    public TaskStep(RunConfig config, ModelSpec spec, Normalizer normalizer) {
         this.algorithm = config.algorithm();
         this.spec = spec;
         this.normalizer = normalizer;

@@ -5,6 +5,8 @@ import java.util.List;
 import org.mbmrl.workers.control.AdapterSettings;
 import org.mbmrl.workers.control.OnlineAdapter;
 import org.mbmrl.workers.model.DynamicsModel;
+import org.mbmrl.workers.model.MlpSpec;
+import org.mbmrl.workers.model.ModelSpec;
 import org.mbmrl.workers.model.Normalizer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -22,6 +24,15 @@ public interface Algorithm extends Serializable {
     /** Width of the model's context input (FAMLE's embedding, VI's latent); 0 for none. */
     default int contextDim() {
         return 0;
+    }
+
+    /**
+     * The model this algorithm trains, given the Gaussian MLP the config describes (with this
+     * algorithm's context width): that MLP itself, or one built around it (ReBAL's recurrent
+     * model, whose encoder produces the context).
+     */
+    default ModelSpec modelSpec(MlpSpec mlp) {
+        return mlp;
     }
 
     /** Numbers per training task of per-task state; 0 for none. */

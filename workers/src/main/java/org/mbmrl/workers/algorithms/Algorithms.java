@@ -4,6 +4,7 @@ import java.util.List;
 import org.mbmrl.workers.algorithms.famle.Famle;
 import org.mbmrl.workers.algorithms.maml.Maml;
 import org.mbmrl.workers.algorithms.pooled.Pooled;
+import org.mbmrl.workers.algorithms.rebal.Rebal;
 import org.mbmrl.workers.algorithms.reptile.Reptile;
 import org.mbmrl.workers.algorithms.vi.VariationalInference;
 
@@ -14,7 +15,7 @@ import org.mbmrl.workers.algorithms.vi.VariationalInference;
  */
 public final class Algorithms {
     private static final List<MetaAlgorithm> ALL = List.of(new Pooled(), new Maml(), new Reptile(), new Famle(),
-            new VariationalInference());
+            new VariationalInference(), new Rebal());
 
     private Algorithms() {}
 

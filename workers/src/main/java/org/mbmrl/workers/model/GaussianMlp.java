@@ -55,13 +55,27 @@ public final class GaussianMlp implements DynamicsModel, DynamicsModel.SecondOrd
 
     private final MlpSpec spec;
     private final DataType dtype;
+    private final int trailing;
 
     public GaussianMlp(MlpSpec spec, DataType dtype) {
+        this(spec, dtype, 0);
+    }
+
+    /**
+     * A model whose flat vectors (theta, gradients, Hessian-vector products) hold {@code trailing}
+     * more numbers after the MLP's own, which it neither reads nor writes: the decoder of a
+     * recurrent model, whose encoder's parameters follow ({@link RecurrentGaussianModel}).
+     */
+    GaussianMlp(MlpSpec spec, DataType dtype, int trailing) {
         if (dtype != DataType.FLOAT && dtype != DataType.DOUBLE) {
             throw new IllegalArgumentException("model dtype must be FLOAT or DOUBLE; got " + dtype);
         }
+        if (trailing < 0) {
+            throw new IllegalArgumentException("trailing parameters must be >= 0; got " + trailing);
+        }
         this.spec = spec;
         this.dtype = dtype;
+        this.trailing = trailing;
     }
 
     public MlpSpec spec() {
@@ -90,7 +104,7 @@ public final class GaussianMlp implements DynamicsModel, DynamicsModel.SecondOrd
 
     @Override
     public int parameterCount() {
-        return spec.parameterCount();
+        return spec.parameterCount() + trailing;
     }
 
     @Override
@@ -102,7 +116,7 @@ public final class GaussianMlp implements DynamicsModel, DynamicsModel.SecondOrd
     @Override
     public INDArray initialParameters(long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
-        double[] p = new double[spec.parameterCount()];
+        double[] p = new double[parameterCount()];
         for (int l = 0; l < spec.layers(); l++) {
             int off = (int) spec.weightOffset(l);
             int count = spec.nIn(l) * spec.nOut(l);
@@ -133,9 +147,9 @@ public final class GaussianMlp implements DynamicsModel, DynamicsModel.SecondOrd
     }
 
     private void checkFlat(INDArray flat) {
-        if (flat.dataType() != dtype || flat.rank() != 2 || flat.rows() != 1 || flat.columns() != spec.parameterCount()
+        if (flat.dataType() != dtype || flat.rank() != 2 || flat.rows() != 1 || flat.columns() != parameterCount()
                 || flat.elementWiseStride() != 1) {
-            throw new IllegalStateException("expected a contiguous [1, " + spec.parameterCount() + "] " + dtype
+            throw new IllegalStateException("expected a contiguous [1, " + parameterCount() + "] " + dtype
                     + " parameter vector; got " + flat.shapeInfoToString());
         }
     }

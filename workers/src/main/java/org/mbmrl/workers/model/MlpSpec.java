@@ -43,6 +43,11 @@ public record MlpSpec(int observationDim, int actionDim, int contextDim, List<In
         return new GaussianMlp(this, dtype);
     }
 
+    @Override
+    public MlpSpec mlp() {
+        return this;
+    }
+
     /** This architecture with a context input of {@code width} columns. */
     public MlpSpec withContextDim(int width) {
         return new MlpSpec(observationDim, actionDim, width, hidden, activation);

@@ -17,6 +17,12 @@ public interface ModelSpec extends Serializable {
 
     int parameterCount();
 
+    /**
+     * The Gaussian MLP that maps an input row to the prediction: the whole model, or the
+     * decoder of a recurrent one ({@link RecurrentSpec}), whose parameters come first.
+     */
+    MlpSpec mlp();
+
     /** The model of this architecture computing in {@code dtype}. */
     DynamicsModel create(DataType dtype);
 }

@@ -11,32 +11,42 @@ public final class NdBuffers {
 
     /** The first {@code n} elements of {@code plain} into {@code dst}. */
     public static void read(INDArray plain, double[] dst, int n) {
-        checkPlain(plain, n);
+        read(plain, 0, dst, n);
+    }
+
+    /** Elements {@code from .. from+n-1} of {@code plain} into {@code dst[0 .. n)}. */
+    public static void read(INDArray plain, int from, double[] dst, int n) {
+        checkPlain(plain, from + n);
         if (plain.dataType() == DataType.FLOAT) {
             FloatBuffer b = plain.data().asNioFloat();
             for (int i = 0; i < n; i++) {
-                dst[i] = b.get(i);
+                dst[i] = b.get(from + i);
             }
         } else {
             DoubleBuffer b = plain.data().asNioDouble();
             for (int i = 0; i < n; i++) {
-                dst[i] = b.get(i);
+                dst[i] = b.get(from + i);
             }
         }
     }
 
     /** {@code src[0 .. n)} into the first {@code n} elements of {@code plain} (rounded to float for FLOAT). */
     public static void write(double[] src, INDArray plain, int n) {
-        checkPlain(plain, n);
+        write(src, plain, 0, n);
+    }
+
+    /** {@code src[0 .. n)} into elements {@code from .. from+n-1} of {@code plain} (rounded to float for FLOAT). */
+    public static void write(double[] src, INDArray plain, int from, int n) {
+        checkPlain(plain, from + n);
         if (plain.dataType() == DataType.FLOAT) {
             FloatBuffer b = plain.data().asNioFloat();
             for (int i = 0; i < n; i++) {
-                b.put(i, (float) src[i]);
+                b.put(from + i, (float) src[i]);
             }
         } else {
             DoubleBuffer b = plain.data().asNioDouble();
             for (int i = 0; i < n; i++) {
-                b.put(i, src[i]);
+                b.put(from + i, src[i]);
             }
         }
     }

@@ -24,9 +24,9 @@ class AlgorithmsTest {
 
     @Test
     void registryNamesEveryAlgorithmOnce() {
-        assertEquals(List.of("pooled", "maml", "reptile", "famle", "vi"), Algorithms.names());
+        assertEquals(List.of("pooled", "maml", "reptile", "famle", "vi", "rebal"), Algorithms.names());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Algorithms.byName("rl2"));
-        assertTrue(e.getMessage().contains("rl2") && e.getMessage().contains("famle, vi"), e.getMessage());
+        assertTrue(e.getMessage().contains("rl2") && e.getMessage().contains("famle, vi, rebal"), e.getMessage());
         for (MetaAlgorithm m : Algorithms.all()) {
             Algorithm a = m.bind(MapSection.defaults(m), COMMON);
             assertEquals(m.name(), a.name());
@@ -57,6 +57,15 @@ class AlgorithmsTest {
         assertEquals(4, bind("famle").taskStateWidth());
         assertEquals(2, bind("vi").contextDim());
         assertEquals(4, bind("vi").taskStateWidth());
+        assertEquals(List.of("rebal", "none"), bind("rebal").onlineAdapters());
+        assertEquals(16, bind("rebal").contextDim());
+        assertEquals(0, bind("rebal").taskStateWidth());
+        // The hidden state is a function of the window: only M applies.
+        assertEquals(new AdapterSettings(0, 0.0, 16, Loss.NLL), bind("rebal").adapterDefaults("rebal"));
+        org.mbmrl.workers.model.MlpSpec mlp = new org.mbmrl.workers.model.MlpSpec(3, 1, 16, List.of(8),
+                org.mbmrl.workers.model.Activation.TANH);
+        assertEquals(mlp, bind("maml").modelSpec(mlp));
+        assertEquals(new org.mbmrl.workers.model.RecurrentSpec(mlp), bind("rebal").modelSpec(mlp));
     }
 
     @ParameterizedTest
@@ -71,6 +80,7 @@ class AlgorithmsTest {
         "vi | inference_lr | -0.01 | vi.inference_lr must be a finite number >= 0; got -0.01",
         "vi | posterior_steps | -1 | vi.posterior_steps must be >= 0; got -1",
         "reptile | epsilon | 2.0 | reptile.epsilon must be in (0, 1]; got 2.0",
+        "rebal | hidden_dim | 0 | rebal.hidden_dim must be >= 1; got 0",
     })
     void badSettingsNameTheKeyAndValue(String algorithm, String key, String value, String message) {
         Object v = value.contains(".") ? (Object) Double.valueOf(value) : (Object) Integer.valueOf(value);
