@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * {@code mbmrl demo}, run as a user runs it. On the ood split (heavier, longer pendulums),
  * maml and vi after adaptation must predict the next K transitions better (lower NLL) than
  * before adaptation and better than the pooled (non-meta) model; famle's adaptation (eq. 17
- * and 18) must lower its own error.
+ * and 18) must lower its own error; rebal's hidden state from the M past transitions must beat
+ * h = 0 and pooled.
  */
 class DemoLearningTest {
 
@@ -29,7 +30,7 @@ class DemoLearningTest {
         assertTrue(r.out().contains("K-step prediction error on ood tasks"), r.out());
 
         Map<String, double[]> means = new HashMap<>();
-        for (String algorithm : List.of("pooled", "reptile", "maml", "famle", "vi")) {
+        for (String algorithm : List.of("pooled", "reptile", "maml", "famle", "vi", "rebal")) {
             List<Row> rows = spark.read().parquet(dir.resolve("runs/" + algorithm + "/eval/split=ood").toString())
                     .selectExpr("avg(nll_before)", "avg(nll_after)", "count(*)").collectAsList();
             assertEquals(10L, rows.get(0).getLong(2), algorithm + ": one row per ood task");
@@ -47,6 +48,9 @@ class DemoLearningTest {
         assertTrue(vi[1] < Math.min(pooled[0], pooled[1]), "vi adapted " + vi[1] + " should beat pooled\n" + table);
         double[] famle = means.get("famle");
         assertTrue(famle[1] < famle[0], "famle: adapted " + famle[1] + " should beat unadapted " + famle[0] + "\n" + table);
+        double[] rebal = means.get("rebal");
+        assertTrue(rebal[1] < rebal[0], "rebal: h from the past " + rebal[1] + " should beat h = 0 " + rebal[0] + "\n" + table);
+        assertTrue(rebal[1] < Math.min(pooled[0], pooled[1]), "rebal adapted " + rebal[1] + " should beat pooled\n" + table);
 
         // The control comparison: maml + gradient (with the true-dynamics reference), pooled + none, famle + famle
         // and vi + vi on the 10 ood tasks, without and with the change. No ranking is asserted: on the pendulum
@@ -55,7 +59,7 @@ class DemoLearningTest {
         System.out.println(r.out().substring(r.out().lastIndexOf("control on pendulum")));
         assertEquals(40L, spark.read().parquet(dir.resolve("runs/maml/eval/control").toString()).count(),
                 "10 tasks x (maml+gradient, true-dynamics) x (without, with the change)");
-        for (String run : List.of("pooled", "famle", "vi")) {
+        for (String run : List.of("pooled", "famle", "vi", "rebal")) {
             assertEquals(20L, spark.read().parquet(dir.resolve("runs/" + run + "/eval/control").toString()).count(), run);
         }
     }

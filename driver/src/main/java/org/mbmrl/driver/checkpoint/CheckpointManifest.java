@@ -16,6 +16,7 @@ import org.mbmrl.workers.model.Activation;
 import org.mbmrl.workers.model.MlpSpec;
 import org.mbmrl.workers.model.ModelSpec;
 import org.mbmrl.workers.model.RecurrentSpec;
+import org.mbmrl.workers.model.LearnedRateSpec;
 import org.mbmrl.workers.model.Normalizer;
 
 /**
@@ -61,6 +62,10 @@ public final class CheckpointManifest {
         model.put("output", "[mean | q] of the normalized state change; log-variance = c + h tanh((q - c) / h)");
         model.put("log_variance_min", org.mbmrl.workers.model.GaussianMlp.LOG_VARIANCE_MIN);
         model.put("log_variance_max", org.mbmrl.workers.model.GaussianMlp.LOG_VARIANCE_MAX);
+        if (modelSpec instanceof LearnedRateSpec l) {
+            model.put("learned_step_sizes", "Meta-SGD: after the MLP's " + l.scaleOffset() + " parameters, one log-scale s_i"
+                    + " per parameter; the inner loop steps parameter i by adapt.lr exp(s_i) times its gradient");
+        }
         if (modelSpec instanceof RecurrentSpec r) {
             ObjectNode enc = model.putObject("recurrent");
             enc.put("type", RECURRENT_TYPE);
@@ -115,6 +120,9 @@ public final class CheckpointManifest {
         model.path("hidden").forEach(h -> hidden.add(h.asInt()));
         MlpSpec mlp = new MlpSpec(model.path("observation_dim").asInt(), model.path("action_dim").asInt(),
                 model.path("context_dim").asInt(), hidden, Activation.parse(model.path("activation").asText()));
+        if (model.has("learned_step_sizes")) {
+            return new LearnedRateSpec(mlp);
+        }
         JsonNode recurrent = model.path("recurrent");
         if (recurrent.isMissingNode()) {
             return mlp;

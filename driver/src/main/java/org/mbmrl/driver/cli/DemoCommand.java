@@ -30,17 +30,17 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
         header = "The whole pipeline on small pendulum data: train, evaluate, control.",
-        description = {"Generate a small pendulum dataset, train pooled, reptile, maml, famle and vi, evaluate them on",
-            "out-of-distribution tasks (heavier, longer pendulums) and print the comparison; then control",
-            "episodes on those tasks: GrBAL (maml), FAMLE and VI, each adapting online, vs pooled (MB) vs MPC",
-            "on the true dynamics. Ends with DIR/report.html, the HTML report of all five runs."})
+        description = {"Generate a small pendulum dataset, train pooled, reptile, maml, famle, vi and rebal, evaluate",
+            "them on out-of-distribution tasks (heavier, longer pendulums) and print the comparison; then control",
+            "episodes on those tasks: GrBAL (maml), FAMLE, VI and ReBAL, each adapting online, vs pooled (MB) vs",
+            "MPC on the true dynamics. Ends with DIR/report.html, the HTML report of all six runs."})
 final class DemoCommand implements Callable<Integer> {
-    static final List<String> ALGORITHMS = List.of("pooled", "reptile", "maml", "famle", "vi");
+    static final List<String> ALGORITHMS = List.of("pooled", "reptile", "maml", "famle", "vi", "rebal");
     /**
      * The runs compared in control, each with its own online adapter: GrBAL (maml, with the
-     * true-dynamics reference), MB (pooled), FAMLE and VI.
+     * true-dynamics reference), MB (pooled), FAMLE, VI and ReBAL.
      */
-    static final List<String> CONTROL_ALGORITHMS = List.of("maml", "pooled", "famle", "vi");
+    static final List<String> CONTROL_ALGORITHMS = List.of("maml", "pooled", "famle", "vi", "rebal");
 
     @Spec
     CommandSpec spec;
@@ -87,7 +87,7 @@ final class DemoCommand implements Callable<Integer> {
         out.println();
         out.print(comparison(reports));
 
-        // Control (survey IV-A, alg. 2 + eq. 16): GrBAL, FAMLE (alg. 4) and VI (alg. 5), each adapting online, vs MB
+        // Control (survey IV-A, alg. 2 + eq. 16): GrBAL, FAMLE (alg. 4), VI (alg. 5) and ReBAL, each adapting online, vs MB
         // (pooled, no adaptation) vs MPC on the true dynamics, on the ood tasks, without and with the mid-episode change.
         out.println();
         List<ControlReport> control = new ArrayList<>();

@@ -119,6 +119,9 @@ final class ExportCommand implements Callable<Integer> {
                     + " (hidden_dim x 3 hidden_dim, row-major), b (3 hidden_dim); gate blocks z, r, n in that order");
             e.put("step", "u = [normalized s | normalized a | normalized (s' - s)]; z = sigmoid(u W_z + h U_z + b_z);"
                     + " r = sigmoid(u W_r + h U_r + b_r); n = tanh(u W_n + (r * h) U_n + b_n); h' = (1 - z) n + z h; h0 = 0");
+        }
+        if (spec.parameterCount() > model.parameterCount()) {
+            // The network takes the MLP's own parameters; an encoder or learned step sizes follow them in theta.
             theta = theta.get(NDArrayIndex.point(0), NDArrayIndex.interval(0, model.parameterCount()))
                     .reshape(1, model.parameterCount()).dup('c');
         }

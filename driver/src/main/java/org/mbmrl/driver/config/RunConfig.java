@@ -16,6 +16,8 @@ import org.mbmrl.workers.learn.InnerLoop;
 import org.mbmrl.workers.model.Loss;
 import org.mbmrl.workers.model.Activation;
 import org.mbmrl.workers.model.MlpSpec;
+import org.mbmrl.workers.learn.Subspace;
+import org.mbmrl.workers.control.GradientAdapter;
 import org.mbmrl.workers.model.ModelSpec;
 
 /**
@@ -156,7 +158,8 @@ public record RunConfig(Algorithm algorithm, long seed, String dataset, String r
         MetaAlgorithm registered = Algorithms.byName(text("algorithm", t.path("algorithm")));
         InnerLoop inner = new InnerLoop(intValue("adapt.past", a.path("past")), intValue("adapt.future", a.path("future")),
                 intValue("adapt.steps", a.path("steps")), doubleValue("adapt.lr", a.path("lr")),
-                Loss.parse("adapt.loss", text("adapt.loss", a.path("loss"))));
+                Loss.parse("adapt.loss", text("adapt.loss", a.path("loss"))),
+                Subspace.parse("adapt.subspace", text("adapt.subspace", a.path("subspace"))));
         Train train = new Train(intValue("train.iterations", tr.path("iterations")),
                 intValue("train.meta_batch", tr.path("meta_batch")),
                 intValue("train.segments", tr.path("segments")),
@@ -171,6 +174,11 @@ public record RunConfig(Algorithm algorithm, long seed, String dataset, String r
                 inner.past(), Loss.NLL));
         CommonSettings common = new CommonSettings(inner, train.segments(), train.lr(), train.secondOrder(), finetune);
         Algorithm algorithm = registered.bind(ConfigLoader.section(t, registered), common);
+        if (inner.subspace() != Subspace.ALL && !algorithm.onlineAdapters().contains(GradientAdapter.NAME)) {
+            throw new IllegalArgumentException("adapt.subspace=" + inner.subspace().configName() + " shapes gradient"
+                    + " adaptation (maml's inner loop, the gradient adapter); algorithm " + algorithm.name()
+                    + " has none (use adapt.subspace=all)");
+        }
         JsonNode co = t.path("collect");
         return new RunConfig(
                 algorithm,
@@ -218,7 +226,9 @@ public record RunConfig(Algorithm algorithm, long seed, String dataset, String r
         AdapterSettings settings = prefixed("control.adapter.", "adapter.", () -> defaults.with(
                 ad.path("steps").isNull() ? null : intValue("control.adapter.steps", ad.path("steps")),
                 ad.path("lr").isNull() ? null : doubleValue("control.adapter.lr", ad.path("lr")),
-                ad.path("window").isNull() ? null : intValue("control.adapter.window", ad.path("window"))));
+                ad.path("window").isNull() ? null : intValue("control.adapter.window", ad.path("window")))
+                .withGuard(boolValue("control.adapter.guard", ad.path("guard")),
+                        doubleValue("control.adapter.backoff", ad.path("backoff"))));
         JsonNode cs = c.path("change_step");
         return new Control(planner, adapter, settings, intValue("control.episodes", c.path("episodes")),
                 intValue("control.episode_length", c.path("episode_length")),

@@ -43,6 +43,7 @@ public final class ControlEvaluator {
             .add("steps", DataTypes.IntegerType, false)
             .add("adapt_ms", DataTypes.DoubleType, false)
             .add("plan_ms", DataTypes.DoubleType, false)
+            .add("rejected_steps", DataTypes.IntegerType, false)
             .add("rewards", DataTypes.createArrayType(DataTypes.DoubleType, false), false);
 
     private ControlEvaluator() {}
@@ -107,7 +108,8 @@ public final class ControlEvaluator {
         List<Row> rows = new ArrayList<>();
         for (EpisodeOutcome o : outcomes) {
             rows.add(RowFactory.create(family, o.split, o.taskId, o.algorithm, o.adapter, planner, o.method, o.changed,
-                    o.changeStep, o.episode, o.totalReturn, o.recoverySteps, o.recovered, o.steps, o.adaptMs, o.planMs, o.rewards));
+                    o.changeStep, o.episode, o.totalReturn, o.recoverySteps, o.recovered, o.steps, o.adaptMs, o.planMs, o.rejectedSteps,
+                    o.rewards));
         }
         int iteration = source.checkpoint.iteration();
         Path dir = output.path("control", "iteration=" + iteration);

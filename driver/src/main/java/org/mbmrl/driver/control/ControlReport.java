@@ -49,13 +49,14 @@ public record ControlReport(String family, int iteration, List<EpisodeOutcome> e
         b.append(String.format(Locale.ROOT, "control on %s%s: mean return per episode (higher is better); recovery = steps"
                 + " until the 10-step mean reward is back to its level before the change%n", family,
                 iteration >= 0 ? " (checkpoint iteration " + iteration + ")" : ""));
-        b.append(String.format(Locale.ROOT, "%-6s %-7s %-22s %8s %10s %10s %9s %10s %10s %9s %9s%n", "split", "change",
-                "method", "episodes", "return", "std", "ci95", "recovery", "recovered", "adapt_ms", "plan_ms"));
+        b.append(String.format(Locale.ROOT, "%-6s %-7s %-22s %8s %10s %10s %9s %10s %10s %9s %9s %9s%n", "split", "change",
+                "method", "episodes", "return", "std", "ci95", "recovery", "recovered", "adapt_ms", "plan_ms", "rejected"));
         for (List<EpisodeOutcome> g : groups.values()) {
             EpisodeOutcome first = g.get(0);
             double mean = 0;
             double adapt = 0;
             double plan = 0;
+            double rejected = 0;
             double recovery = 0;
             int recovered = 0;
             int withChange = 0;
@@ -63,6 +64,7 @@ public record ControlReport(String family, int iteration, List<EpisodeOutcome> e
                 mean += e.totalReturn;
                 adapt += e.adaptMs;
                 plan += e.planMs;
+                rejected += e.rejectedSteps;
                 if (e.recoverySteps >= 0) {
                     recovery += e.recoverySteps;
                     withChange++;
@@ -78,10 +80,10 @@ public record ControlReport(String family, int iteration, List<EpisodeOutcome> e
             double ci = halfWidth95(std, g.size());
             String rec = withChange == 0 ? "-" : String.format(Locale.ROOT, "%.1f", recovery / withChange);
             String recN = withChange == 0 ? "-" : recovered + "/" + withChange;
-            b.append(String.format(Locale.ROOT, "%-6s %-7s %-22s %8d %10.2f %10.2f %9s %10s %10s %9.2f %9.2f%n",
+            b.append(String.format(Locale.ROOT, "%-6s %-7s %-22s %8d %10.2f %10.2f %9s %10s %10s %9.2f %9.2f %9.1f%n",
                     first.split, first.changed ? "yes" : "no", first.method, g.size(), mean, std,
                     Double.isNaN(ci) ? "-" : String.format(Locale.ROOT, "%.2f", ci), rec, recN, adapt / g.size(),
-                    plan / g.size()));
+                    plan / g.size(), rejected / g.size()));
         }
         return b.toString();
     }

@@ -178,6 +178,7 @@ public final class ControlRunner implements Serializable {
         o.steps = r.steps();
         o.adaptMs = r.adaptMsPerStep();
         o.planMs = r.planMsPerStep();
+        o.rejectedSteps = r.rejectedSteps();
         o.rewards = r.rewards();
         return o;
     }

@@ -24,6 +24,8 @@ public final class EpisodeOutcome implements Serializable {
     public int steps;
     public double adaptMs;
     public double planMs;
+    /** Control steps whose adaptation the adapter's guard rejected (0 without the guard). */
+    public int rejectedSteps;
     /** The reward of every step run ({@code steps} numbers; their sum is {@code totalReturn}). */
     public double[] rewards;
 

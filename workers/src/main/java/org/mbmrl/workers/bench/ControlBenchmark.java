@@ -27,6 +27,9 @@ import org.mbmrl.workers.learn.InnerLoop;
 import org.mbmrl.workers.model.GaussianMlp;
 import org.mbmrl.workers.model.Loss;
 import org.mbmrl.workers.model.MlpSpec;
+import org.mbmrl.workers.model.ModelSpec;
+import org.mbmrl.workers.model.DynamicsModel;
+import org.mbmrl.workers.algorithms.rebal.Rebal;
 import org.mbmrl.workers.model.Normalizer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -39,7 +42,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * M = 32 transitions (W2's shape): GrBAL ({@code maml}: one gradient step from theta*), FAMLE
  * (eq. 17 over 40 training embeddings of width 4, one batched forward pass of 40 x 32 rows, then
  * one joint step on (theta, h), eq. 18) and VI (one ELBO step on q(z) with theta* fixed, latent
- * width 2, eq. 23); then an MPPI planner with 1000 candidates x horizon 15 x 1 iteration (W3's
+ * width 2, eq. 23) and ReBAL (the GRU's hidden state, width 16, recomputed from the window, eq. 7;
+ * k does not apply); then an MPPI planner with 1000 candidates x horizon 15 x 1 iteration (W3's
  * shape: 15 batched forward passes of 1000 rows), on a synthetic 10-state / 16-action linear
  * family with a quadratic reward (the model is untrained: latency does not depend on its
  * accuracy).
@@ -57,7 +61,7 @@ public final class ControlBenchmark {
     /** Training embeddings FAMLE's eq. 17 chooses among. */
     public static final int TRAINING_TASKS = 40;
     /** The algorithms benchmarked, by config name. */
-    public static final List<String> ALGORITHMS = List.of(Maml.NAME, Famle.NAME, VariationalInference.NAME);
+    public static final List<String> ALGORITHMS = List.of(Maml.NAME, Famle.NAME, VariationalInference.NAME, Rebal.NAME);
 
     private ControlBenchmark() {}
 
@@ -94,8 +98,8 @@ public final class ControlBenchmark {
                 new AdapterSettings(1, 1e-3, WINDOW, Loss.NLL));
         Algorithm algorithm = Algorithms.byName(algorithmName).bind(MapSection.defaults(Algorithms.byName(algorithmName)),
                 common);
-        MlpSpec spec = KernelBenchmarks.W1_SPEC.withContextDim(algorithm.contextDim());
-        GaussianMlp model = spec.create(DataType.FLOAT);
+        ModelSpec spec = algorithm.modelSpec(KernelBenchmarks.W1_SPEC.withContextDim(algorithm.contextDim()));
+        DynamicsModel model = spec.create(DataType.FLOAT);
         INDArray thetaStar = model.initialParameters(7);
         TaskStateTable trained = randomTaskState(algorithm);
         String adapterName = algorithm.defaultOnlineAdapter();

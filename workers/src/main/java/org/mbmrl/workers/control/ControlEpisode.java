@@ -59,11 +59,11 @@ public final class ControlEpisode {
      * An episode's outcome: the return (sum of rewards), the reward of every step, the
      * number of steps run, the change step (-1: none, or not reached before termination),
      * {@link #recoverySteps} and whether
-     * recovery happened, the mean adapt and plan milliseconds per control step, and the
-     * transitions as a dataset task would hold them (episode-major rows, one per step).
+     * recovery happened, the mean adapt and plan milliseconds per control step, the control
+     * steps whose adaptation the adapter's guard rejected, and the transitions as a dataset task would hold them (episode-major rows, one per step).
      */
     public record Result(double totalReturn, double[] rewards, int steps, int changeStep, int recoverySteps,
-            boolean recovered, double adaptMsPerStep, double planMsPerStep, TaskTransitions transitions) {}
+            boolean recovered, double adaptMsPerStep, double planMsPerStep, int rejectedSteps, TaskTransitions transitions) {}
 
     private final TaskFamily family;
     private final Planner planner;
@@ -164,7 +164,7 @@ public final class ControlEpisode {
         int recovery = recoverySteps(r, change);
         boolean recovered = recovered(r, change);
         return new Result(total, r, steps, change, recovery, recovered, adaptNanos / 1e6 / steps, planNanos / 1e6 / steps,
-                rows.build());
+                adapter == null ? 0 : adapter.rejectedSteps(), rows.build());
     }
 
     /**

@@ -10,8 +10,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * M transitions (the NLL the pooled model was trained on), from the parameters of the previous
  * step (never reset to theta* within an episode, so the updates accumulate); {@link #reset()}
  * starts the next episode from theta*. Its k and alpha are its own ({@code control.finetune.*}),
- * not GrBAL's. The parameters are updated in place (one array, one gradient buffer). For models
- * without a context input.
+ * not GrBAL's. The parameters are updated in place (one array, one gradient buffer). With the
+ * guard ({@link AdapterSettings#guard()}), a control step's updates that do not lower the
+ * window's loss below the previous parameters' are undone. For models without a context input.
  */
 public final class FinetuneAdapter implements OnlineAdapter {
     public static final String NAME = "finetune";
@@ -20,6 +21,8 @@ public final class FinetuneAdapter implements OnlineAdapter {
     private final AdapterSettings settings;
     private final INDArray current;
     private final INDArray gradient;
+    private final INDArray previous;
+    private final StepGuard guard;
 
     public FinetuneAdapter(DynamicsModel model, INDArray thetaStar, AdapterSettings settings) {
         if (model.contextDim() != 0) {
@@ -31,6 +34,8 @@ public final class FinetuneAdapter implements OnlineAdapter {
         this.settings = settings;
         this.current = thetaStar.dup();
         this.gradient = model.zeros();
+        this.previous = settings.guard() ? thetaStar.dup() : null;
+        this.guard = new StepGuard(settings);
     }
 
     @Override
@@ -41,16 +46,31 @@ public final class FinetuneAdapter implements OnlineAdapter {
     @Override
     public void reset() {
         current.assign(thetaStar);
+        guard.reset();
     }
 
     @Override
     public AdaptedModel adapt(Batch window) {
-        if (window != null) {
+        if (window != null && settings.steps() > 0) {
+            double before = Double.NaN;
+            if (settings.guard()) {
+                previous.assign(current);
+                before = model.loss(current, window.x(), window.y(), settings.loss());
+            }
+            double lr = guard.lr();
             for (int j = 0; j < settings.steps(); j++) {
                 model.lossAndGradient(current, window.x(), window.y(), settings.loss(), gradient, null);
-                current.subi(gradient.muli(settings.lr()));
+                current.subi(gradient.muli(lr));
+            }
+            if (settings.guard() && !guard.accept(before, model.loss(current, window.x(), window.y(), settings.loss()))) {
+                current.assign(previous);
             }
         }
         return AdaptedModel.of(current);
+    }
+
+    @Override
+    public int rejectedSteps() {
+        return guard.rejected();
     }
 }

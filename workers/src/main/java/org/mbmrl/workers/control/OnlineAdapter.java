@@ -33,4 +33,9 @@ public interface OnlineAdapter {
      * them and do not change them.
      */
     AdaptedModel adapt(Batch window);
+
+    /** Control steps since {@link #reset()} whose adaptation the guard rejected ({@link AdapterSettings#guard()}). */
+    default int rejectedSteps() {
+        return 0;
+    }
 }

@@ -15,10 +15,22 @@ public final class Adaptation {
      * {@code theta} is not changed.
      */
     public static INDArray adapt(DynamicsModel model, INDArray theta, Batch data, int steps, double lr, Loss loss) {
+        return adapt(model, theta, data, steps, lr, loss, null);
+    }
+
+    /**
+     * As {@link #adapt(DynamicsModel, INDArray, Batch, int, double, Loss)} with per-parameter
+     * factors on the step size ({@link StepScales}; null: all 1): phi -= lr c * grad.
+     */
+    public static INDArray adapt(DynamicsModel model, INDArray theta, Batch data, int steps, double lr, Loss loss,
+            INDArray scales) {
         INDArray phi = theta.dup();
         INDArray g = model.zeros();
         for (int j = 0; j < steps; j++) {
             model.lossAndGradient(phi, data.x(), data.y(), loss, g, null);
+            if (scales != null) {
+                g.muli(scales);
+            }
             phi.subi(g.muli(lr));
         }
         return phi;

@@ -10,9 +10,18 @@ import org.mbmrl.workers.model.Loss;
  * loss is the NLL of eq. 10, or {@link Loss#MSE} on the mean only (GrBAL's loss, eq. 1 of
  * Nagabandi et al.); the outer loss is always the NLL, which alone trains the variance.
  */
-public record InnerLoop(int past, int future, int steps, double lr, Loss loss) implements java.io.Serializable {
+public record InnerLoop(int past, int future, int steps, double lr, Loss loss, Subspace subspace)
+        implements java.io.Serializable {
+
+    /** An inner loop on every parameter. */
+    public InnerLoop(int past, int future, int steps, double lr, Loss loss) {
+        this(past, future, steps, lr, loss, Subspace.ALL);
+    }
 
     public InnerLoop {
+        if (subspace == null) {
+            throw new IllegalArgumentException("adapt.subspace must be one of [all, last_layer]; got null");
+        }
         if (loss == null) {
             throw new IllegalArgumentException("adapt.loss must be one of [nll, mse]; got null");
         }

@@ -69,7 +69,8 @@ public abstract class SegmentLearner implements TaskLearner {
 
     /** NLL of {@code future} under theta and under theta adapted on {@code past} (the meta-test inner loop). */
     protected double[] prePost(INDArray theta, Batch past, Batch future) {
-        INDArray phi = Adaptation.adapt(model, theta, past, inner.steps(), inner.lr(), inner.loss());
+        INDArray phi = Adaptation.adapt(model, theta, past, inner.steps(), inner.lr(), inner.loss(),
+                StepScales.of(model, inner.subspace(), theta, false));
         return new double[] {model.loss(theta, future.x(), future.y(), Loss.NLL),
             model.loss(phi, future.x(), future.y(), Loss.NLL)};
     }

@@ -63,8 +63,9 @@ public final class GaussianMlp implements DynamicsModel, DynamicsModel.SecondOrd
 
     /**
      * A model whose flat vectors (theta, gradients, Hessian-vector products) hold {@code trailing}
-     * more numbers after the MLP's own, which it neither reads nor writes: the decoder of a
-     * recurrent model, whose encoder's parameters follow ({@link RecurrentGaussianModel}).
+     * more numbers after the MLP's own, which the predictions do not read (their gradients are
+     * zero): the encoder of a recurrent model ({@link RecurrentGaussianModel}), or Meta-SGD's
+     * learned step sizes ({@link LearnedRateSpec}).
      */
     GaussianMlp(MlpSpec spec, DataType dtype, int trailing) {
         if (dtype != DataType.FLOAT && dtype != DataType.DOUBLE) {
@@ -324,7 +325,16 @@ public final class GaussianMlp implements DynamicsModel, DynamicsModel.SecondOrd
         Reference.reachabilityFence(theta);
         Reference.reachabilityFence(gradient);
         Reference.reachabilityFence(a);
+        zeroTrailing(gradient);
         return value;
+    }
+
+    /** The trailing parameters do not enter the loss: their part of a gradient or H v is zero. */
+    private void zeroTrailing(INDArray flat) {
+        if (flat != null && trailing > 0) {
+            flat.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0),
+                    org.nd4j.linalg.indexing.NDArrayIndex.interval(spec.parameterCount(), parameterCount())).assign(0);
+        }
     }
 
     private void checkContextGradient(INDArray g, int rows) {
@@ -421,6 +431,7 @@ public final class GaussianMlp implements DynamicsModel, DynamicsModel.SecondOrd
         Reference.reachabilityFence(v);
         Reference.reachabilityFence(out);
         Reference.reachabilityFence(a);
+        zeroTrailing(out);
     }
 
     /** {@code x} as a contiguous, non-view c-order array of the model's type and shape [B, inputs]. */

@@ -3,7 +3,6 @@ package org.mbmrl.workers.model;
 import org.mbmrl.datasets.Seeds;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * ReBAL's recurrent Gaussian dynamics model (Nagabandi et al. 2019; survey IV-A with the
@@ -86,11 +85,7 @@ public final class RecurrentGaussianModel implements DynamicsModel {
     @Override
     public double lossAndGradient(INDArray theta, INDArray x, INDArray y, Loss loss, INDArray gradient,
             INDArray contextGradient) {
-        double value = decoder.lossAndGradient(theta, x, y, loss, gradient, contextGradient);
-        if (gradient != null) {
-            gradient.get(NDArrayIndex.point(0), NDArrayIndex.interval(spec.encoderOffset(), parameterCount())).assign(0);
-        }
-        return value;
+        return decoder.lossAndGradient(theta, x, y, loss, gradient, contextGradient);
     }
 
     /** A GRU of this model's widths, for one thread. */

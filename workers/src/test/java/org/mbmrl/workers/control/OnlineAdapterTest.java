@@ -113,7 +113,44 @@ class OnlineAdapterTest {
     }
 
     @Test
+    void theGuardRejectsAnAdaptationThatRaisesTheWindowLossAndBacksOff() {
+        Batch data = window(24, M).batch();
+        double atThetaStar = model.loss(thetaStar, data.x(), data.y(), Loss.NLL);
+        // A step size far too large: k steps overshoot and the window's loss rises.
+        AdapterSettings wild = new AdapterSettings(3, 5.0, M, Loss.NLL);
+        INDArray overshoot = new GradientAdapter(model, thetaStar, wild).adapt(data).parameters();
+        assertTrue(model.loss(overshoot, data.x(), data.y(), Loss.NLL) > atThetaStar, "the unguarded step overshoots");
+
+        GradientAdapter guarded = new GradientAdapter(model, thetaStar, wild.withGuard(true, 0.1));
+        assertArrayEquals(values(thetaStar), values(guarded.adapt(data).parameters()), "rejected: theta* instead");
+        assertEquals(1, guarded.rejectedSteps());
+        // Backed off to 0.5, then 0.05: the second step at 0.5 may still overshoot; by 0.05 it is accepted.
+        int accepted = -1;
+        for (int t = 1; t <= 3 && accepted < 0; t++) {
+            INDArray phi = guarded.adapt(data).parameters();
+            if (!java.util.Arrays.equals(values(phi), values(thetaStar))) {
+                accepted = t;
+                assertTrue(model.loss(phi, data.x(), data.y(), Loss.NLL) < atThetaStar, "an accepted step lowers the loss");
+            }
+        }
+        assertTrue(accepted > 0, "a backed-off step is accepted");
+        assertEquals(accepted, guarded.rejectedSteps());
+        guarded.reset();
+        assertEquals(0, guarded.rejectedSteps());
+
+        // finetune, from theta* with the same overshooting steps: rejected, the previous parameters are kept.
+        FinetuneAdapter finetune = new FinetuneAdapter(model, thetaStar, wild.withGuard(true, 0.5));
+        assertArrayEquals(values(thetaStar), values(finetune.adapt(data).parameters()));
+        assertEquals(1, finetune.rejectedSteps());
+        // Without the guard nothing is ever rejected.
+        GradientAdapter plain = new GradientAdapter(model, thetaStar, wild);
+        plain.adapt(data);
+        assertEquals(0, plain.rejectedSteps());
+    }
+
+    @Test
     void settingsAreValidatedWithTheirKeys() {
+        PlannerModelTest.assertMessage(() -> new AdapterSettings(1, 0.1, 4, Loss.NLL, true, 1.0), "adapter.backoff", "1.0");
         PlannerModelTest.assertMessage(() -> new AdapterSettings(-1, 0.1, 4, Loss.NLL), "adapter.steps", "-1");
         PlannerModelTest.assertMessage(() -> new AdapterSettings(1, Double.POSITIVE_INFINITY, 4, Loss.NLL), "adapter.lr", "Infinity");
         PlannerModelTest.assertMessage(() -> new AdapterSettings(1, 0.1, 0, Loss.NLL), "adapter.window", "0");

@@ -17,7 +17,9 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Second-order MAML's meta-gradient against a central finite-difference estimate of the
- * outer loss L_future(phi_k(theta)), in double precision.
+ * outer loss L_future(phi_k(theta)), in double precision; also with only the last layer
+ * adapted, and with Meta-SGD's learned per-parameter step sizes (the gradient with respect to
+ * their log-scales as well).
  */
 class MamlSecondOrderTest {
 
@@ -60,6 +62,74 @@ class MamlSecondOrderTest {
             errors[order] = g.sub(fd).norm2Number().doubleValue() / fd.norm2Number().doubleValue();
         }
         return errors;
+    }
+
+    /** Second-order relative error of maml's meta-gradient with {@code subspace} and, optionally, learned rates. */
+    private static double relativeError(Subspace subspace, boolean learned) {
+        MlpSpec spec = new MlpSpec(3, 1, 0, List.of(10, 8), Activation.TANH);
+        GaussianMlp m = learned ? new org.mbmrl.workers.model.LearnedRateSpec(spec).create(DataType.DOUBLE)
+                : new GaussianMlp(spec, DataType.DOUBLE);
+        SplittableRandom rng = new SplittableRandom(7);
+        INDArray theta = m.initialParameters(11).addi(uniform(rng, 1, m.parameterCount(), 0.2));
+        Batch past = new Batch(uniform(rng, 16, 4, 1.5), uniform(rng, 16, 3, 1.0));
+        Batch future = new Batch(uniform(rng, 12, 4, 1.5), uniform(rng, 12, 3, 1.0));
+        InnerLoop inner = new InnerLoop(16, 12, 3, 0.3, Loss.NLL, subspace);
+        INDArray fd = m.zeros();
+        double eps = 1e-6;
+        for (int i = 0; i < m.parameterCount(); i++) {
+            double orig = theta.getDouble(0, i);
+            theta.putScalar(0, i, orig + eps);
+            double lp = m.loss(Adaptation.adapt(m, theta, past, 3, 0.3, Loss.NLL, StepScales.of(m, subspace, theta, learned)),
+                    future.x(), future.y(), Loss.NLL);
+            theta.putScalar(0, i, orig - eps);
+            double lm = m.loss(Adaptation.adapt(m, theta, past, 3, 0.3, Loss.NLL, StepScales.of(m, subspace, theta, learned)),
+                    future.x(), future.y(), Loss.NLL);
+            theta.putScalar(0, i, orig);
+            fd.putScalar(0, i, (lp - lm) / (2 * eps));
+        }
+        INDArray g = m.zeros();
+        new MamlLearner(m, null, inner, true, 1, learned).metaGradient(theta, past, future, g);
+        if (learned) {
+            // The log-scales' part is not negligible: the check covers it.
+            INDArray s = g.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0),
+                    org.nd4j.linalg.indexing.NDArrayIndex.interval(spec.parameterCount(), m.parameterCount()));
+            assertTrue(s.norm2Number().doubleValue() > 1e-3 * g.norm2Number().doubleValue(), "log-scale gradient " + s);
+        }
+        return g.sub(fd).norm2Number().doubleValue() / fd.norm2Number().doubleValue();
+    }
+
+    @Test
+    void lastLayerAndLearnedStepSizesMetaGradientsMatchFiniteDifferences() {
+        double lastLayer = relativeError(Subspace.LAST_LAYER, false);
+        double metaSgd = relativeError(Subspace.ALL, true);
+        double both = relativeError(Subspace.LAST_LAYER, true);
+        System.out.printf("three inner steps, second order: last layer %.2e, Meta-SGD %.2e, both %.2e relative error%n",
+                lastLayer, metaSgd, both);
+        assertTrue(lastLayer < 1e-4, "last layer " + lastLayer);
+        assertTrue(metaSgd < 1e-4, "Meta-SGD " + metaSgd);
+        assertTrue(both < 1e-4, "last layer + Meta-SGD " + both);
+    }
+
+    @Test
+    void theLastLayerSubspaceMovesOnlyTheOutputLayer() {
+        MlpSpec spec = new MlpSpec(3, 1, 0, List.of(10, 8), Activation.TANH);
+        GaussianMlp m = new GaussianMlp(spec, DataType.DOUBLE);
+        SplittableRandom rng = new SplittableRandom(3);
+        INDArray theta = m.initialParameters(5);
+        Batch past = new Batch(uniform(rng, 16, 4, 1.5), uniform(rng, 16, 3, 1.0));
+        INDArray phi = Adaptation.adapt(m, theta, past, 3, 0.1, Loss.NLL, StepScales.of(m, Subspace.LAST_LAYER, theta, false));
+        int head = (int) spec.weightOffset(spec.layers() - 1);
+        double[] t = theta.toDoubleVector();
+        double[] p = phi.toDoubleVector();
+        for (int i = 0; i < head; i++) {
+            assertTrue(t[i] == p[i], "hidden-layer parameter " + i + " moved");
+        }
+        double moved = 0;
+        for (int i = head; i < t.length; i++) {
+            moved += Math.abs(t[i] - p[i]);
+        }
+        assertTrue(moved > 1e-3, "the output layer moved by " + moved);
+        assertTrue(m.loss(phi, past.x(), past.y(), Loss.NLL) < m.loss(theta, past.x(), past.y(), Loss.NLL));
     }
 
     @Test

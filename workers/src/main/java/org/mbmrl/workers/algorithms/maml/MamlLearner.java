@@ -2,6 +2,7 @@ package org.mbmrl.workers.algorithms.maml;
 
 import org.mbmrl.datasets.TaskTransitions;
 import org.mbmrl.workers.learn.InnerLoop;
+import org.mbmrl.workers.learn.StepScales;
 import org.mbmrl.workers.learn.SegmentLearner;
 import org.mbmrl.workers.model.Batch;
 import org.mbmrl.workers.model.DynamicsModel;
@@ -15,6 +16,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * MAML on a dynamics model, as GrBAL uses it (survey II-C eq. 3-4; IV-A eq. 11, algorithm 1):
@@ -30,13 +32,30 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * with H_j the Hessian of L_past at phi_j applied by the model's exact R-operator
  * Hessian-vector product; first order drops the H terms.
+ *
+ * <p>With per-parameter step factors c ({@link StepScales}: the {@code adapt.subspace} mask,
+ * and Meta-SGD's learned rates c_i = exp(s_i), Li et al. 2017) the steps are
+ * {@code phi_{j+1} = phi_j - alpha c * grad L_past(phi_j)}; backwards, with
+ * {@code v_k = grad L_future(phi_k)},
+ *
+ * <pre>  dL/ds += -alpha c * g_j * v_{j+1},   v_j = v_{j+1} - alpha H_j (c * v_{j+1}),</pre>
+ *
+ * g_j being the inner gradient at step j (the H term only in second order).
  */
 public final class MamlLearner extends SegmentLearner {
     private final DynamicsModel.SecondOrder secondOrder;
+    private final boolean learnedRates;
 
     /** With {@code secondOrder}, the model must offer Hessian-vector products ({@link DynamicsModel#secondOrder()}). */
     public MamlLearner(DynamicsModel model, Normalizer normalizer, InnerLoop inner, boolean secondOrder, int segments) {
+        this(model, normalizer, inner, secondOrder, segments, false);
+    }
+
+    /** {@code learnedRates}: Meta-SGD, the model's parameters end with log-scales of the step sizes. */
+    public MamlLearner(DynamicsModel model, Normalizer normalizer, InnerLoop inner, boolean secondOrder, int segments,
+            boolean learnedRates) {
         super(model, normalizer, inner, segments);
+        this.learnedRates = learnedRates;
         this.secondOrder = secondOrder ? model.secondOrder().orElseThrow(() -> new IllegalArgumentException(
                 "train.second_order=true needs a model with Hessian-vector products; " + model.getClass().getSimpleName()
                         + " has none")) : null;
@@ -60,20 +79,44 @@ public final class MamlLearner extends SegmentLearner {
      */
     public double metaGradient(INDArray theta, Batch past, Batch future, INDArray out) {
         int k = inner.steps();
+        double lr = inner.lr();
+        INDArray c = StepScales.of(model, inner.subspace(), theta, learnedRates);
         INDArray[] phi = new INDArray[k + 1];
+        INDArray[] g = learnedRates ? new INDArray[k] : null;
         phi[0] = theta;
         for (int j = 0; j < k; j++) {
             phi[j + 1] = scratch(theta, j);
             model.lossAndGradient(phi[j], past.x(), past.y(), inner.loss(), out, null);
-            Nd4j.exec(new SubOp(phi[j], out.muli(inner.lr()), phi[j + 1]));
+            if (g != null) {
+                g[j] = scratch(theta, k + 1 + j).assign(out);
+            }
+            if (c != null) {
+                out.muli(c);
+            }
+            Nd4j.exec(new SubOp(phi[j], out.muli(lr), phi[j + 1]));
         }
         double loss = model.lossAndGradient(phi[k], future.x(), future.y(), Loss.NLL, out, null);
-        if (secondOrder != null && k > 0) {
+        INDArray scaleGradient = g != null ? scratch(theta, 2 * k + 1).assign(0) : null;
+        INDArray cv = c != null && secondOrder != null && k > 0 ? scratch(theta, 2 * k + 2) : null;
+        INDArray term = g != null ? scratch(theta, 2 * k + 3) : null;
+        if ((secondOrder != null || g != null) && k > 0) {
             INDArray hv = phi[k];
             for (int j = k - 1; j >= 0; j--) {
-                secondOrder.hessianVectorProduct(phi[j], past.x(), past.y(), out, hv, inner.loss());
-                out.subi(hv.muli(inner.lr()));
+                if (g != null) {
+                    // d/ds_i of phi_{j+1} = -alpha c_i g_j,i (c_i = mask_i exp(s_i)).
+                    scaleGradient.subi(term.assign(g[j]).muli(c).muli(out).muli(lr));
+                }
+                if (secondOrder != null) {
+                    INDArray v = cv == null ? out : cv.assign(out).muli(c);
+                    secondOrder.hessianVectorProduct(phi[j], past.x(), past.y(), v, hv, inner.loss());
+                    out.subi(hv.muli(lr));
+                }
             }
+        }
+        if (scaleGradient != null) {
+            int p = (int) (theta.length() / 2);
+            out.get(NDArrayIndex.point(0), NDArrayIndex.interval(p, 2 * p))
+                    .assign(scaleGradient.get(NDArrayIndex.point(0), NDArrayIndex.interval(0, p)));
         }
         return loss;
     }
