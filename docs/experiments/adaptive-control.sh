@@ -23,9 +23,13 @@ candidates() {
 mbde-lr1e-4|pooled|control.adapter.type=finetune control.finetune.steps=1 control.finetune.lr=0.0001
 mbde-lr5e-4|pooled|control.adapter.type=finetune control.finetune.steps=1 control.finetune.lr=0.0005
 mbde-lr2e-3|pooled|control.adapter.type=finetune control.finetune.steps=1 control.finetune.lr=0.002
+mbde-lr2e-3-guard|pooled|control.adapter.type=finetune control.finetune.steps=1 control.finetune.lr=0.002 control.adapter.guard=true
 grbal-default|maml|
 grbal-half|maml|control.adapter.lr=0.0025
 grbal-double|maml|control.adapter.lr=0.01
+grbal-guard|maml|control.adapter.guard=true
+grbal-last|maml-last|
+grbal-metasgd|maml-metasgd|
 famle-default|famle|
 famle-select-only|famle|control.adapter.steps=0
 famle-embedding-only|famle|control.adapter.lr=0.0
