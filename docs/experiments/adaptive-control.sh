@@ -30,6 +30,7 @@ grbal-double|maml|control.adapter.lr=0.01
 grbal-guard|maml|control.adapter.guard=true
 grbal-last|maml-last|
 grbal-metasgd|maml-metasgd|
+grbal-nll|maml-nll|
 famle-default|famle|
 famle-select-only|famle|control.adapter.steps=0
 famle-embedding-only|famle|control.adapter.lr=0.0

@@ -5,7 +5,8 @@
 # GrBAL's own mean-only inner loss, adapt.loss=mse), reptile, famle, vi and rebal at their
 # defaults; and two variants of GrBAL's inner loop: maml-last (only the output layer adapts,
 # adapt.subspace=last_layer) and maml-metasgd (Meta-SGD: learned per-parameter step sizes,
-# maml.learned_lr=true), otherwise as maml; then the K-step prediction error of each on the test
+# maml.learned_lr=true), otherwise as maml, and maml-nll (the inner loop on the NLL, the
+# default adapt.loss); then the K-step prediction error of each on the test
 # and ood splits.
 # Usage: [ALGORITHMS="maml rebal"] adaptive-models.sh [FAMILY...]   (run from an empty working
 # directory; MBMRL=path/to/bin/mbmrl)
@@ -16,12 +17,13 @@ families=("$@")
 for f in "${families[@]}"; do
   [[ -d data-$f ]] || $M generate --family "$f" --out "data-$f" --train-tasks 40 --test-tasks 8 --ood-tasks 8 \
     --episodes 4 --steps 100 --seed 3 | tail -1
-  for run in ${ALGORITHMS:-pooled maml reptile famle vi rebal maml-last maml-metasgd}; do
+  for run in ${ALGORITHMS:-pooled maml reptile famle vi rebal maml-last maml-metasgd maml-nll}; do
     grbal=(--set algorithm=maml --set train.second_order=true --set adapt.loss=mse)
     case $run in
       maml) extra=("${grbal[@]}") ;;
       maml-last) extra=("${grbal[@]}" --set adapt.subspace=last_layer) ;;
       maml-metasgd) extra=("${grbal[@]}" --set maml.learned_lr=true) ;;
+      maml-nll) extra=(--set algorithm=maml --set train.second_order=true --set adapt.loss=nll) ;;
       *) extra=(--set algorithm="$run") ;;
     esac
     if [[ ! -d run-$f-$run/checkpoints/iter-003000 ]]; then
