@@ -209,7 +209,9 @@ public record RunConfig(Algorithm algorithm, long seed, String dataset, String r
                 intValue("control.planner.iterations", p.path("iterations")),
                 intValue("control.planner.elites", p.path("elites")),
                 doubleValue("control.planner.temperature", p.path("temperature")),
-                doubleValue("control.planner.noise_std", p.path("noise_std")), 0L));
+                doubleValue("control.planner.noise_std", p.path("noise_std")), 0L)
+                .withHygiene(boolValue("control.planner.warm_start", p.path("warm_start")),
+                        PlannerSettings.CemOutput.parse(text("control.planner.cem_output", p.path("cem_output")))));
         JsonNode ad = c.path("adapter");
         String adapter;
         if (ad.path("type").isNull()) {

@@ -236,12 +236,15 @@ public final class Collector {
         planner.put("horizon", c.planner().horizon());
         planner.put("candidates", c.planner().candidates());
         planner.put("iterations", c.planner().iterations());
+        planner.put("warm_start", c.planner().warmStart());
+        planner.put("cem_output", c.planner().cemOutput().configName());
         ObjectNode adapter = p.putObject("adapter");
         adapter.put("type", c.adapter());
         adapter.put("steps", c.adapterSettings().steps());
         adapter.put("lr", c.adapterSettings().lr());
         adapter.put("window", c.adapterSettings().window());
         adapter.put("loss", c.adapterSettings().loss().configName());
+        adapter.put("guard", c.adapterSettings().guard());
         ObjectNode collected = p.putObject("collected");
         ArrayNode ids = collected.putArray("task_ids");
         ArrayNode first = collected.putArray("first_episodes");

@@ -8,18 +8,21 @@ import java.util.SplittableRandom;
  * survey's [6]): a diagonal Gaussian over the H x da sequence, mean = the warm start and
  * std = {@code noiseStd} x bound at first; each iteration samples N sequences (clipped to
  * the bounds), rolls them out, and refits mean and std to the E best (the elites). The
- * applied action is the first of the final mean.
+ * applied action is the first of the final mean ({@code planner.cem_output: mean}), or of the
+ * best sequence sampled in any iteration ({@code best}).
  */
 public final class Cem extends SamplingPlanner {
     private final double[] mean;
     private final double[] std;
     private final Integer[] order;
+    private final double[] best;
 
     public Cem(PlannerSettings settings, BatchDynamics dynamics) {
         super(settings, dynamics);
         this.mean = new double[horizon * da];
         this.std = new double[horizon * da];
         this.order = new Integer[n];
+        this.best = new double[horizon * da];
     }
 
     @Override
@@ -27,6 +30,7 @@ public final class Cem extends SamplingPlanner {
         int len = horizon * da;
         int elites = settings.elites();
         System.arraycopy(plan, 0, mean, 0, len);
+        double bestReturn = Double.NEGATIVE_INFINITY;
         for (int k = 0; k < len; k++) {
             std[k] = settings.noiseStd() * bound[k % da];
         }
@@ -42,6 +46,10 @@ public final class Cem extends SamplingPlanner {
                 order[i] = i;
             }
             Arrays.sort(order, (a, b) -> Double.compare(returns[b], returns[a]));
+            if (returns[order[0]] > bestReturn) {
+                bestReturn = returns[order[0]];
+                System.arraycopy(sequences, order[0] * len, best, 0, len);
+            }
             for (int k = 0; k < len; k++) {
                 double m = 0;
                 for (int e = 0; e < elites; e++) {
@@ -57,6 +65,7 @@ public final class Cem extends SamplingPlanner {
                 std[k] = Math.sqrt(v / elites);
             }
         }
-        System.arraycopy(mean, 0, plan, 0, len);
+        boolean useBest = settings.cemOutput() == PlannerSettings.CemOutput.BEST && bestReturn > Double.NEGATIVE_INFINITY;
+        System.arraycopy(useBest ? best : mean, 0, plan, 0, len);
     }
 }

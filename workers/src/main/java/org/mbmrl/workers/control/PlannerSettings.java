@@ -18,7 +18,12 @@ import java.util.stream.Collectors;
  *   <li>{@code noiseStd} > 0: standard deviation of CEM's initial and MPPI's sampling
  *       Gaussian, as a fraction of each action component's bound;</li>
  *   <li>{@code seed}: the planner's randomness at control step t comes from
- *       {@code SplittableRandom(Seeds.derive(seed, t))}.</li>
+ *       {@code SplittableRandom(Seeds.derive(seed, t))};</li>
+ *   <li>{@code warmStart}: each step starts from the previous step's plan shifted by one
+ *       (the last action in the middle of the bounds), or, false, from the middle of the
+ *       bounds every step;</li>
+ *   <li>{@code cemOutput}: what CEM returns, the mean of its final elites ({@code MEAN}, as
+ *       PETS) or the best sequence it sampled ({@code BEST}).</li>
  * </ul>
  *
  * <p>Budget: a control step runs I rounds of H batched dynamics calls of N candidates each,
@@ -26,7 +31,32 @@ import java.util.stream.Collectors;
  * the type. Planners are compared at an equal budget.
  */
 public record PlannerSettings(Type type, int horizon, int candidates, int iterations, int elites,
-        double temperature, double noiseStd, long seed) implements java.io.Serializable {
+        double temperature, double noiseStd, long seed, boolean warmStart, CemOutput cemOutput)
+        implements java.io.Serializable {
+
+    /** Warm-started, CEM returning the mean of its elites. */
+    public PlannerSettings(Type type, int horizon, int candidates, int iterations, int elites, double temperature,
+            double noiseStd, long seed) {
+        this(type, horizon, candidates, iterations, elites, temperature, noiseStd, seed, true, CemOutput.MEAN);
+    }
+
+    /** What CEM returns after its last refit. */
+    public enum CemOutput {
+        MEAN, BEST;
+
+        public String configName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public static CemOutput parse(String name) {
+            for (CemOutput o : values()) {
+                if (o.configName().equals(name)) {
+                    return o;
+                }
+            }
+            throw new IllegalArgumentException("planner.cem_output must be one of mean, best; got " + name);
+        }
+    }
 
     /** Planner types by config name. */
     public enum Type {
@@ -57,6 +87,9 @@ public record PlannerSettings(Type type, int horizon, int candidates, int iterat
     public PlannerSettings {
         if (type == null) {
             throw new IllegalArgumentException("planner.type must be one of random, cem, mppi; got null");
+        }
+        if (cemOutput == null) {
+            throw new IllegalArgumentException("planner.cem_output must be one of mean, best; got null");
         }
         if (horizon < 1) {
             throw new IllegalArgumentException("planner.horizon must be >= 1; got " + horizon);
@@ -98,17 +131,24 @@ public record PlannerSettings(Type type, int horizon, int candidates, int iterat
 
     /** The same settings for planner type {@code t}. */
     public PlannerSettings withType(Type t) {
-        return new PlannerSettings(t, horizon, candidates, iterations, elites, temperature, noiseStd, seed);
+        return new PlannerSettings(t, horizon, candidates, iterations, elites, temperature, noiseStd, seed, warmStart,
+                cemOutput);
     }
 
     /** The same settings with another N and I; {@code elites} is lowered to N if it exceeds it. */
     public PlannerSettings withBudget(int candidates, int iterations) {
         return new PlannerSettings(type, horizon, candidates, iterations, Math.min(elites, candidates), temperature,
-                noiseStd, seed);
+                noiseStd, seed, warmStart, cemOutput);
+    }
+
+    /** The same settings with the warm start switched and CEM's output chosen. */
+    public PlannerSettings withHygiene(boolean warm, CemOutput output) {
+        return new PlannerSettings(type, horizon, candidates, iterations, elites, temperature, noiseStd, seed, warm, output);
     }
 
     /** The same settings with another seed. */
     public PlannerSettings withSeed(long s) {
-        return new PlannerSettings(type, horizon, candidates, iterations, elites, temperature, noiseStd, s);
+        return new PlannerSettings(type, horizon, candidates, iterations, elites, temperature, noiseStd, s, warmStart,
+                cemOutput);
     }
 }

@@ -66,9 +66,13 @@ abstract class SamplingPlanner implements Planner {
         optimize(state, step, new SplittableRandom(Seeds.derive(settings.seed(), step)));
         double[] first = new double[da];
         System.arraycopy(plan, 0, first, 0, da);
-        // Warm start of the next step: the plan shifted by one, the last action in the middle of the bounds.
-        System.arraycopy(plan, da, plan, 0, (horizon - 1) * da);
-        Arrays.fill(plan, (horizon - 1) * da, horizon * da, 0.0);
+        if (settings.warmStart()) {
+            // Warm start of the next step: the plan shifted by one, the last action in the middle of the bounds.
+            System.arraycopy(plan, da, plan, 0, (horizon - 1) * da);
+            Arrays.fill(plan, (horizon - 1) * da, horizon * da, 0.0);
+        } else {
+            Arrays.fill(plan, 0.0);
+        }
         return first;
     }
 

@@ -47,4 +47,18 @@ class PlannerTrueDynamicsTest {
         assertTrue(m[0] > r[0] + margin, "mppi " + m[0] + " vs random " + r[0]);
         assertTrue(c[1] < -0.95 && m[1] < -0.95, "cem and mppi end upright: cos " + c[1] + ", " + m[1]);
     }
+
+    @Test
+    void cemWarmStartAndMeanOfElitesAgainstTheirAlternatives() {
+        PlannerSettings cem = new PlannerSettings(PlannerSettings.Type.CEM, 20, 100, 3, 10, 0.3, 0.5, 42);
+        double[] both = swingUp(cem);
+        double[] cold = swingUp(cem.withHygiene(false, PlannerSettings.CemOutput.MEAN));
+        double[] best = swingUp(cem.withHygiene(true, PlannerSettings.CemOutput.BEST));
+        double[] neither = swingUp(cem.withHygiene(false, PlannerSettings.CemOutput.BEST));
+        System.out.printf("cem swing-up return: warm start + elite mean %.1f, cold start %.1f, best sample %.1f, cold + best"
+                + " %.1f%n", both[0], cold[0], best[0], neither[0]);
+        assertTrue(both[0] != cold[0] && both[0] != best[0], "the settings change the plan");
+        assertTrue(both[0] > cold[0], "warm start " + both[0] + " vs cold " + cold[0]);
+        assertTrue(both[0] > neither[0], "warm start + elite mean " + both[0] + " vs cold + best sample " + neither[0]);
+    }
 }
