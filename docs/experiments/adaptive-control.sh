@@ -58,9 +58,13 @@ control() { # family label run split [key=value | --reference]...
 }
 
 for f in "${families[@]}"; do
-  # 1. Test split: every candidate of the methods run.
+  # 1. Test split: every candidate of the methods run (a candidate whose run has not finished training is left out).
   for method in "${methods[@]}"; do
     candidates | grep "^$method-" | while IFS='|' read -r label run sets; do
+      if [[ ! -d run-$f-$run/checkpoints/iter-003000 ]]; then
+        echo "$f $label: run-$f-$run has not finished its 3000 iterations, left out" >&2
+        continue
+      fi
       # shellcheck disable=SC2086
       control "$f" "$label" "$run" test $sets
     done
