@@ -168,7 +168,7 @@ class ConfigLoaderTest {
             List<Path> all = files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
             // Run configs, one per algorithm; *-mapping.yaml are import mappings (mbmrl import --mapping).
             List<Path> configs = all.stream().filter(p -> !p.toString().endsWith("-mapping.yaml")).toList();
-            assertEquals(5, configs.size(), configs.toString());
+            assertEquals(org.mbmrl.workers.algorithms.Algorithms.names().size(), configs.size(), configs.toString());
             for (Path f : configs) {
                 RunConfig c = ConfigLoader.load(f, List.of());
                 assertEquals(f.getFileName().toString().replace(".yaml", ""), c.algorithm().name(), f.toString());
