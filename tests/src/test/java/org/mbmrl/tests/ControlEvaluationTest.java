@@ -25,7 +25,7 @@ class ControlEvaluationTest {
     static final List<String> COLUMNS = List.of("family:string", "split:string", "task_id:bigint", "algorithm:string",
             "adapter:string", "planner:string", "method:string", "changed:boolean", "change_step:int", "episode:int",
             "return:double", "recovery_steps:int", "recovered:boolean", "steps:int", "adapt_ms:double", "plan_ms:double",
-            "rewards:array<double>");
+            "rejected_steps:int", "rewards:array<double>");
 
     @Test
     void controlTableSchemaRowsAndReproducibility() {
@@ -78,6 +78,7 @@ class ControlEvaluationTest {
             assertEquals(Double.doubleToLongBits(ret), Double.doubleToLongBits(sum), "return is the sum of the rewards column");
             double plan = row.getAs("plan_ms");
             assertTrue(plan > 0, "planning takes time");
+            assertEquals(0, (int) row.getAs("rejected_steps"), "no guard, nothing rejected");
             double adapt = row.getAs("adapt_ms");
             assertTrue(method.equals("true-dynamics") ? adapt < 0.5 : adapt > 0, "adapt ms " + adapt + " for " + method);
         }
@@ -99,5 +100,19 @@ class ControlEvaluationTest {
                     Double.doubleToLongBits(second.get(i).getAs("return")), "row " + i + ": " + first.get(i));
             assertEquals((int) first.get(i).getAs("recovery_steps"), (int) second.get(i).getAs("recovery_steps"));
         }
+
+        // The guard, with a step size that overshoots: rejections are counted per episode and printed.
+        SharedSpark.Run guarded = SharedSpark.cli("evaluate", "--run", run.toString(), "--control", "--set",
+                "control.adapter.guard=true", "--set", "control.adapter.lr=5.0");
+        assertEquals(0, guarded.exitCode(), guarded.err());
+        assertTrue(guarded.out().contains("rejected"), guarded.out());
+        int rejected = 0;
+        for (Row row : spark.read().parquet(dir).collectAsList()) {
+            int n = row.getAs("rejected_steps");
+            assertTrue(n >= 0 && n <= (int) row.getAs("steps"), "rejections " + n);
+            assertTrue(Double.isFinite(row.getAs("return")));
+            rejected += n;
+        }
+        assertTrue(rejected > 0, "an overshooting step is rejected somewhere");
     }
 }
