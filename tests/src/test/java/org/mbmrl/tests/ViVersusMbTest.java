@@ -11,7 +11,10 @@ import org.junit.jupiter.api.Test;
  * iterations, seed 1; vi at its defaults), then {@code evaluate --control} of MB
  * ({@code pooled + none}) and VI ({@code vi + vi}: q(z) from the prior, 20 ELBO steps on the
  * last 16 transitions at every control step, eq. 23) on the first 5 ood tasks (two damaged
- * joints, more damage than any training task has), without the mid-episode change.
+ * joints, more damage than any training task has), without the mid-episode change. VI is the
+ * adaptive method reacher-damage's test split chooses (docs/results.md, 2026-12-02: -16.9 on
+ * test against GrBAL's best -17.7), so this is the family's adaptive default beating MB where
+ * the plain GrBAL step does not.
  */
 class ViVersusMbTest {
     @Test
