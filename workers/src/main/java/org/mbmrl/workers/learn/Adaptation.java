@@ -2,6 +2,7 @@ package org.mbmrl.workers.learn;
 
 import org.mbmrl.workers.model.Batch;
 import org.mbmrl.workers.model.DynamicsModel;
+import org.mbmrl.workers.model.Elementwise;
 import org.mbmrl.workers.model.Loss;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -29,9 +30,9 @@ public final class Adaptation {
         for (int j = 0; j < steps; j++) {
             model.lossAndGradient(phi, data.x(), data.y(), loss, g, null);
             if (scales != null) {
-                g.muli(scales);
+                Elementwise.mul(g, scales);
             }
-            phi.subi(g.muli(lr));
+            Elementwise.subScaled(phi, g, lr, phi);
         }
         return phi;
     }

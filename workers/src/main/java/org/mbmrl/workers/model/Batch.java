@@ -34,6 +34,31 @@ public record Batch(INDArray x, INDArray y) {
     public static Batch ofRuns(TaskTransitions task, int[] starts, int length, Normalizer norm, int contextDim,
             DataType dtype) {
         int ds = task.observationDim();
+        int in = ds + task.actionDim() + contextDim;
+        int count = Math.multiplyExact(starts.length, length);
+        double[][] xy = values(task, starts, length, norm, contextDim);
+        return new Batch(array(xy[0], count, in, dtype), array(xy[1], count, ds, dtype));
+    }
+
+    /**
+     * Overwrites this batch with the runs {@link #ofRuns} would build (context columns zero), so
+     * a learner can reuse one batch's arrays for every segment; the shape must match.
+     */
+    public Batch fill(TaskTransitions task, int[] starts, int length, Normalizer norm) {
+        int contextDim = (int) x.columns() - task.observationDim() - task.actionDim();
+        if (contextDim < 0 || (long) starts.length * length != x.rows() || y.columns() != task.observationDim()) {
+            throw new IllegalArgumentException("runs of " + starts.length + " x " + length + " rows of task " + task.taskId()
+                    + " do not fit a batch of " + x.shapeInfoToString());
+        }
+        double[][] xy = values(task, starts, length, norm, contextDim);
+        NdBuffers.write(xy[0], plain(), xy[0].length);
+        NdBuffers.write(xy[1], y, xy[1].length);
+        return this;
+    }
+
+    /** Normalized inputs and targets of the runs, in double (rounded to the batch's type when stored). */
+    private static double[][] values(TaskTransitions task, int[] starts, int length, Normalizer norm, int contextDim) {
+        int ds = task.observationDim();
         int da = task.actionDim();
         int in = ds + da + contextDim;
         int count = Math.multiplyExact(starts.length, length);
@@ -50,8 +75,22 @@ public record Batch(INDArray x, INDArray y) {
                 norm.normalizeTarget(task.observation(), i * ds, task.nextObservation(), i * ds, y, r * ds);
             }
         }
-        return new Batch(Nd4j.create(x, new long[] {count, in}, DataType.DOUBLE).castTo(dtype),
-                Nd4j.create(y, new long[] {count, ds}, DataType.DOUBLE).castTo(dtype));
+        return new double[][] {x, y};
+    }
+
+    /** A c-order rows x columns array of {@code dtype} holding {@code values}: one allocation, no cast op. */
+    private static INDArray array(double[] values, int rows, int columns, DataType dtype) {
+        if (dtype == DataType.DOUBLE) {
+            return Nd4j.create(values, new long[] {rows, columns}, DataType.DOUBLE);
+        }
+        if (dtype != DataType.FLOAT) {
+            throw new IllegalArgumentException("batches are FLOAT or DOUBLE; got " + dtype);
+        }
+        float[] f = new float[values.length];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) values[i];
+        }
+        return Nd4j.create(f, new long[] {rows, columns}, 'c');
     }
 
     /** Writes {@code context} (the last {@code context.length} columns) into every row; returns this. */

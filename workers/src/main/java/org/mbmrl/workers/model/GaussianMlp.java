@@ -9,10 +9,6 @@ import java.util.SplittableRandom;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.scalar.Step;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
-import org.nd4j.linalg.api.ops.impl.transforms.same.OneMinus;
-import org.nd4j.linalg.api.ops.impl.transforms.same.Square;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -235,19 +231,8 @@ public final class GaussianMlp implements DynamicsModel, DynamicsModel.SecondOrd
 
     private void activate(INDArray z) {
         switch (spec.activation()) {
-            case TANH -> Transforms.tanh(z, false);
-            case RELU -> Transforms.relu(z, false);
-        }
-    }
-
-    /** {@code tmp = sigma'(z)} written in terms of {@code a = sigma(z)}. */
-    private void derivative(INDArray a, INDArray tmp) {
-        switch (spec.activation()) {
-            case TANH -> {
-                Nd4j.exec(new Square(a, tmp));
-                Nd4j.exec(new OneMinus(tmp, tmp));
-            }
-            case RELU -> Nd4j.exec(new Step(a, tmp));
+            case TANH -> Elementwise.tanh(z);
+            case RELU -> Elementwise.relu(z);
         }
     }
 
@@ -313,8 +298,8 @@ public final class GaussianMlp implements DynamicsModel, DynamicsModel.SecondOrd
             if (l > 0) {
                 INDArray dA = ws.d[l];
                 linearTransposed(l, pd, pt, Blas.address(dA), 0.0, ws);
-                derivative(a[l], ws.tmp[l]);
-                delta = dA.muli(ws.tmp[l]);
+                Elementwise.timesDerivative(spec.activation(), a[l], dA);
+                delta = dA;
             } else if (contextGradient != null) {
                 // dL/dx = delta_0 W_0^T; the context columns are the context's gradient.
                 ws.ensureInputGradient();
@@ -389,8 +374,7 @@ public final class GaussianMlp implements DynamicsModel, DynamicsModel.SecondOrd
                 linear(l, Blas.address(ra[l]), pt, prz, 1.0, ws);
             }
             if (l < layers - 1) {
-                derivative(a[l + 1], ws.tmp[l + 1]);
-                rz.muli(ws.tmp[l + 1]);
+                Elementwise.timesDerivative(spec.activation(), a[l + 1], rz);
             }
             ra[l + 1] = rz;
         }
@@ -413,17 +397,9 @@ public final class GaussianMlp implements DynamicsModel, DynamicsModel.SecondOrd
                 linearTransposed(l, pd, pt, Blas.address(dA), 0.0, ws);
                 linearTransposed(l, prd, pt, prdA, 0.0, ws);
                 linearTransposed(l, pd, pv, prdA, 1.0, ws);
-                INDArray d1 = ws.tmp[l];
-                derivative(a[l], d1);
-                rdA.muli(d1);
-                if (spec.activation() == Activation.TANH) {
-                    // d/dr tanh'(z) = -2 a R{a}: rdA -= 2 dA a R{a}
-                    INDArray t = ws.tmp2[l];
-                    Nd4j.exec(new MulOp(dA, a[l], t));
-                    t.muli(ra[l]);
-                    rdA.subi(t.addi(t));
-                }
-                delta = dA.muli(d1);
+                // d/dr tanh'(z) = -2 a R{a}: rdA = rdA tanh' - 2 dA a R{a}; then dA *= tanh'.
+                Elementwise.rBackward(spec.activation(), a[l], ra[l], dA, rdA);
+                delta = dA;
                 rDelta = rdA;
             }
         }
@@ -627,18 +603,16 @@ public final class GaussianMlp implements DynamicsModel, DynamicsModel.SecondOrd
         final double[] out;
         final double[] target;
         final double[] gradOut;
-        /** d[l], l = 1..L-1: dL/d(a[l]), then delta of layer l-1; tmp[l]: sigma'(a[l]). */
+        /** d[l], l = 1..L-1: dL/d(a[l]), then delta of layer l-1. */
         INDArray[] d;
-        INDArray[] tmp;
         INDArray dOut;
         /** dL/dx (rows x inputs) and Java-side copies of it and of its context columns. */
         INDArray dIn;
         double[] inputGradient;
         double[] contextGradient;
-        /** R-operator: ra[l] = R{a[l]}, rd[l] = R{d[l]}, tmp2[l] scratch, R{dOut}. */
+        /** R-operator: ra[l] = R{a[l]}, rd[l] = R{d[l]}, R{dOut}. */
         INDArray[] ra;
         INDArray[] rd;
-        INDArray[] tmp2;
         INDArray rdOut;
         double[] rOut;
 
@@ -667,7 +641,6 @@ public final class GaussianMlp implements DynamicsModel, DynamicsModel.SecondOrd
         void ensureBackward() {
             if (d == null) {
                 d = layerArrays(1, spec.layers() - 1);
-                tmp = layerArrays(1, spec.layers() - 1);
                 dOut = Nd4j.createUninitialized(dtype, rows, spec.outputDim());
             }
         }
@@ -684,7 +657,6 @@ public final class GaussianMlp implements DynamicsModel, DynamicsModel.SecondOrd
             if (ra == null) {
                 ra = layerArrays(1, spec.layers());
                 rd = layerArrays(1, spec.layers() - 1);
-                tmp2 = layerArrays(1, spec.layers() - 1);
                 rdOut = Nd4j.createUninitialized(dtype, rows, spec.outputDim());
                 rOut = new double[(int) rows * spec.outputDim()];
             }

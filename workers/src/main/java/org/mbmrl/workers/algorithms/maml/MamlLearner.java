@@ -6,6 +6,7 @@ import org.mbmrl.workers.learn.StepScales;
 import org.mbmrl.workers.learn.SegmentLearner;
 import org.mbmrl.workers.model.Batch;
 import org.mbmrl.workers.model.DynamicsModel;
+import org.mbmrl.workers.model.Elementwise;
 import org.mbmrl.workers.model.Loss;
 import org.mbmrl.workers.model.Normalizer;
 import java.util.ArrayList;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -45,6 +45,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 public final class MamlLearner extends SegmentLearner {
     private final DynamicsModel.SecondOrder secondOrder;
     private final boolean learnedRates;
+    /** The subspace mask when the rates are not learned (null: all parameters), built on first use. */
+    private INDArray fixedScales;
 
     /** With {@code secondOrder}, the model must offer Hessian-vector products ({@link DynamicsModel#secondOrder()}). */
     public MamlLearner(DynamicsModel model, Normalizer normalizer, InnerLoop inner, boolean secondOrder, int segments) {
@@ -80,7 +82,7 @@ public final class MamlLearner extends SegmentLearner {
     public double metaGradient(INDArray theta, Batch past, Batch future, INDArray out) {
         int k = inner.steps();
         double lr = inner.lr();
-        INDArray c = StepScales.of(model, inner.subspace(), theta, learnedRates);
+        INDArray c = stepScales(theta);
         INDArray[] phi = new INDArray[k + 1];
         INDArray[] g = learnedRates ? new INDArray[k] : null;
         phi[0] = theta;
@@ -91,9 +93,9 @@ public final class MamlLearner extends SegmentLearner {
                 g[j] = scratch(theta, k + 1 + j).assign(out);
             }
             if (c != null) {
-                out.muli(c);
+                Elementwise.mul(out, c);
             }
-            Nd4j.exec(new SubOp(phi[j], out.muli(lr), phi[j + 1]));
+            Elementwise.subScaled(phi[j], out, lr, phi[j + 1]);
         }
         double loss = model.lossAndGradient(phi[k], future.x(), future.y(), Loss.NLL, out, null);
         INDArray scaleGradient = g != null ? scratch(theta, 2 * k + 1).assign(0) : null;
@@ -109,7 +111,7 @@ public final class MamlLearner extends SegmentLearner {
                 if (secondOrder != null) {
                     INDArray v = cv == null ? out : cv.assign(out).muli(c);
                     secondOrder.hessianVectorProduct(phi[j], past.x(), past.y(), v, hv, inner.loss());
-                    out.subi(hv.muli(lr));
+                    Elementwise.subScaled(out, hv, lr, out);
                 }
             }
         }
@@ -119,6 +121,20 @@ public final class MamlLearner extends SegmentLearner {
                     .assign(scaleGradient.get(NDArrayIndex.point(0), NDArrayIndex.interval(0, p)));
         }
         return loss;
+    }
+
+    /**
+     * The step factors for {@code theta}: without learned rates they do not depend on theta,
+     * so the subspace mask is built once per learner, not once per segment.
+     */
+    private INDArray stepScales(INDArray theta) {
+        if (learnedRates) {
+            return StepScales.of(model, inner.subspace(), theta, true);
+        }
+        if (fixedScales == null && inner.subspace() != org.mbmrl.workers.learn.Subspace.ALL) {
+            fixedScales = StepScales.of(model, inner.subspace(), theta, false);
+        }
+        return fixedScales;
     }
 
     /** This thread's scratch vectors shaped like {@code theta}, one per inner step. */
