@@ -73,8 +73,16 @@ final class BenchCommand implements Callable<Integer> {
             + " instead of generating one in this JVM, so that the peaks are loading and training alone; repeatable.")
     List<String> memoryDatasets;
 
+    @Option(names = "--outer", description = "Run only the outer-iteration benchmark: the demo's maml training through the"
+            + " task gang, through a Spark job per iteration and as a plain one-thread loop, iteration by iteration.")
+    boolean outer;
+
+    @Option(names = "--outer-iterations", defaultValue = "200",
+            description = "Iterations of each variant of --outer (default: ${DEFAULT-VALUE}, the demo's).")
+    int outerIterations;
+
     @Option(names = "--memory-dir", paramLabel = "DIR",
-            description = "Where the memory benchmark writes (and then deletes) its dataset (default: java.io.tmpdir).")
+            description = "Where --memory and --outer write (and then delete) their dataset (default: java.io.tmpdir).")
     java.nio.file.Path memoryDir;
 
     @Override
@@ -87,6 +95,15 @@ final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--iterations must be >= 1; got " + iterations);
         }
         PrintStream out = new PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true);
+        if (outer) {
+            if (outerIterations < 1) {
+                throw new IllegalArgumentException("--outer-iterations must be >= 1; got " + outerIterations);
+            }
+            java.nio.file.Path dir = memoryDir != null ? memoryDir : java.nio.file.Path.of(System.getProperty("java.io.tmpdir"));
+            out.print(org.mbmrl.driver.bench.OuterIterationBenchmark.run(spark.session("bench --outer"), outerIterations, dir, out)
+                    .table());
+            return 0;
+        }
         if (memory) {
             for (String family : memoryFamilies) {
                 org.mbmrl.datasets.family.TaskFamilies.byName(family);

@@ -42,9 +42,11 @@ public record RunConfig(Algorithm algorithm, long seed, String dataset, String r
     /**
      * The outer loop. {@code rounds} > 1 runs GrBAL's algorithm 1: the iterations are split
      * into that many rounds, with on-policy collection (the {@code collect} section) between them.
+     * {@code gang}: serve the iterations by a {@link org.mbmrl.driver.train.TaskGang} of long-lived
+     * tasks instead of one Spark job each (the same bits either way).
      */
     public record Train(int iterations, int metaBatch, int segments, double lr, boolean secondOrder, int checkpointEvery,
-            int partitions, int rounds) implements Serializable {
+            int partitions, int rounds, boolean gang) implements Serializable {
         public Train {
             positive("train.rounds", rounds);
             if (rounds > iterations && iterations >= 1) {
@@ -167,7 +169,8 @@ public record RunConfig(Algorithm algorithm, long seed, String dataset, String r
                 boolValue("train.second_order", tr.path("second_order")),
                 intValue("train.checkpoint_every", tr.path("checkpoint_every")),
                 intValue("train.partitions", tr.path("partitions")),
-                intValue("train.rounds", tr.path("rounds")));
+                intValue("train.rounds", tr.path("rounds")),
+                boolValue("train.gang", tr.path("gang")));
         JsonNode ft = t.path("control").path("finetune");
         AdapterSettings finetune = prefixed("control.finetune.", "adapter.", () -> new AdapterSettings(
                 intValue("control.finetune.steps", ft.path("steps")), doubleValue("control.finetune.lr", ft.path("lr")),

@@ -61,7 +61,9 @@ import scala.Tuple2;
  */
 public final class MetaTrainer {
     /** Config keys that may change on {@code --resume} (training longer is allowed). */
-    public static final List<String> RESUMABLE_KEYS = List.of("train.iterations");
+    public static final List<String> RESUMABLE_KEYS = List.of("train.iterations", "train.gang");
+    /** How long a new {@link TaskGang} may take until every partition's task has connected. */
+    static final java.time.Duration GANG_CONNECT = java.time.Duration.ofSeconds(20);
 
     private MetaTrainer() {}
 
@@ -221,7 +223,8 @@ public final class MetaTrainer {
                     state.width() == 0 ? "" : ", " + state.width() + " state numbers per task", config.runDir());
             long renewed = System.currentTimeMillis();
             long begun = System.nanoTime();
-            try (Progress progress = Progress.start(label, total - start, "it", out)) {
+            Gang gang = new Gang(jsc, train.tasks(), step, config.train().gang(), label);
+            try (gang; Progress progress = Progress.start(label, total - start, "it", out)) {
                 for (int it = start + 1; it <= total; it++) {
                     if (System.currentTimeMillis() - renewed > RunLock.LEASE_MILLIS / 4) {
                         lock.renew();
@@ -229,9 +232,13 @@ public final class MetaTrainer {
                     }
                     long t0 = System.nanoTime();
                     long[] batch = sampler.batch(it);
-                    Broadcast<float[]> shared = jsc.broadcast(theta);
-                    IterationSum result = aggregate(train.tasks(), batch, state.rowsOf(batch), state.width(), shared, step, it);
-                    shared.destroy();
+                    float[] rows = state.rowsOf(batch);
+                    IterationSum result = gang.iterate(it, batch, rows, state.width(), theta, progress);
+                    if (result == null) {
+                        Broadcast<float[]> shared = jsc.broadcast(theta);
+                        result = aggregate(train.tasks(), batch, rows, state.width(), shared, step, it);
+                        shared.destroy();
+                    }
                     ExactSum sum = result.sum();
                     if (sum.count() != batch.length || (state.width() > 0 && result.rows().size() != batch.length)) {
                         throw new IllegalStateException("iteration " + it + ": " + sum.count() + " contributions and "
@@ -262,6 +269,7 @@ public final class MetaTrainer {
                         outOfTime = elapsed + perIteration > mode.timeBudget().toNanos();
                     }
                     if (it % config.train().checkpointEvery() == 0 || it == total || outOfTime) {
+                        gang.pause(); // its tasks hold the slots the metrics job needs
                         writeMetrics(spark, runDir, it, metrics);
                         metrics.clear();
                         Map<String, INDArray> arrays = new HashMap<>(optimizer.state());
@@ -283,6 +291,58 @@ public final class MetaTrainer {
         } finally {
             lock.close();
             train.release();
+        }
+    }
+
+    /**
+     * The trainer's {@link TaskGang}: started on first use and after each pause, closed for
+     * the rest of the run (one Spark job per iteration from then on) after a failure or when
+     * it cannot start; {@code iterate} returns null when there is no gang to serve the iteration.
+     */
+    private static final class Gang implements AutoCloseable {
+        private final JavaSparkContext jsc;
+        private final JavaRDD<TaskTransitions> tasks;
+        private final TaskStep step;
+        private final String label;
+        private boolean enabled;
+        private TaskGang gang;
+
+        Gang(JavaSparkContext jsc, JavaRDD<TaskTransitions> tasks, TaskStep step, boolean enabled, String label) {
+            this.jsc = jsc;
+            this.tasks = tasks;
+            this.step = step;
+            this.label = label;
+            this.enabled = enabled;
+        }
+
+        IterationSum iterate(int it, long[] batch, float[] rows, int width, float[] theta, Progress progress) {
+            if (!enabled) {
+                return null;
+            }
+            try {
+                if (gang == null) {
+                    gang = TaskGang.start(jsc, tasks, step, GANG_CONNECT);
+                }
+                return gang.iterate(it, batch, rows, width, theta);
+            } catch (TaskGang.Failure e) {
+                enabled = false;
+                gang = null;
+                progress.line("[" + label + "] executor gang ended (" + e.getMessage() + "); iteration " + it
+                        + " onwards: one Spark job per iteration");
+                return null;
+            }
+        }
+
+        void pause() {
+            if (gang != null) {
+                gang.close();
+                gang = null;
+            }
+        }
+
+        @Override
+        public void close() {
+            pause();
         }
     }
 
@@ -407,7 +467,7 @@ public final class MetaTrainer {
     }
 
     /** Fits the normalizer on every training transition; per-task sums are combined in task-id order. */
-    static Normalizer fitNormalizer(JavaRDD<TaskTransitions> tasks) {
+    public static Normalizer fitNormalizer(JavaRDD<TaskTransitions> tasks) {
         List<Tuple2<Long, Normalizer.Statistics>> stats = new ArrayList<>(
                 tasks.map(t -> new Tuple2<>(t.taskId(), Normalizer.Statistics.of(t))).collect());
         stats.sort(Comparator.comparingLong(Tuple2::_1));
