@@ -160,11 +160,11 @@ public final class GaussianMlp implements DynamicsModel, DynamicsModel.SecondOrd
     // small. So: no allocation per call; the GEMMs go straight to OpenBLAS on the buffers
     // (Blas; no Mmul op, no per-layer views); the bias add is a rank-1 GEMM (ones b) the
     // layer's GEMM then accumulates into; the bias gradient is a GEMV (delta^T ones) instead
-    // of a column reduction; sigma'(a) uses in-place transform ops (no scalar ops, which cost
-    // a scalar array each); the few numbers of the output layer (B x 2 ds) are done in plain
-    // Java, in double. The arithmetic is that of the straightforward implementation up to
-    // rounding order. Elementwise work left in ND4J: tanh (about 5 ns an element, the largest
-    // non-GEMM cost) and three in-place ops per hidden layer in the backward pass.
+    // of a column reduction; the elementwise work (tanh, sigma'(a) and the products of the
+    // backward and R passes, fused) is plain Java on the buffers (Elementwise), tanh in float
+    // as a rational approximation within 7 ulp; the few numbers of the output layer
+    // (B x 2 ds) are done in plain Java, in double. Up to tanh's rounding the arithmetic is
+    // that of the straightforward implementation.
     //
     // Layouts: activations and deltas are c-order B x width arrays; layer l's weights W_l
     // (nIn x nOut, column-major in the flat vector) are, read row-major, W_l^T with leading
