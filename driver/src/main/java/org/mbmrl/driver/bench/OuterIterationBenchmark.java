@@ -44,8 +44,12 @@ import org.nd4j.linalg.api.buffer.DataType;
  * same iterations (and end with the same bits, which it checks). Also the fixed cost of each
  * Spark path: the same iteration with no task sampled. The gang and the jobs cannot share the
  * task slots, so the gang's iterations are interleaved with the loop's first, then the jobs'.
+ * The first {@value #WARMUP} iterations of each are run but not timed.
  */
 public final class OuterIterationBenchmark {
+    /** Iterations run before the timed ones (the JIT's warm-up), as the PyTorch peer does. */
+    static final int WARMUP = 20;
+
     private OuterIterationBenchmark() {}
 
     /** Milliseconds per iteration of each variant (means and medians), and whether the thetas agree. */
@@ -55,7 +59,7 @@ public final class OuterIterationBenchmark {
             StringBuilder b = new StringBuilder();
             b.append(String.format(Locale.ROOT,
                     "outer iteration, the demo's maml (meta-batch 10, 4 segments, 3 inner steps, second order), %d parameters,"
-                            + " %d iterations, %d task slots%n", parameters, iterations, slots));
+                            + " %d timed iterations, %d task slots%n", parameters, iterations, slots));
             b.append(String.format(Locale.ROOT, "%-44s %9s %9s %9s%n", "", "mean ms", "median", "vs loop"));
             row(b, "spark, task gang (train.gang=true)", gang);
             row(b, "spark, a job per iteration (train.gang=false)", jobs);
@@ -121,18 +125,20 @@ public final class OuterIterationBenchmark {
                 local.put(t.taskId(), t);
             }
             float[] none = new float[0];
-            out.printf("bench --outer: %d iterations each (gang with loop, then jobs with loop)%n", iterations);
+            out.printf("bench --outer: %d + %d (warm-up) iterations each (gang with loop, then jobs with loop)%n", iterations,
+                    WARMUP);
 
             Trajectory gangRun = new Trajectory(config, theta0);
             Trajectory loopRun = new Trajectory(config, theta0);
-            double[] gang = new double[iterations];
-            double[] gangEmpty = new double[iterations];
-            double[] loop = new double[2 * iterations];
+            int total = WARMUP + iterations;
+            double[] gang = new double[total];
+            double[] gangEmpty = new double[total];
+            double[] loop = new double[2 * total];
             long s0 = System.nanoTime();
             TaskGang g = TaskGang.start(jsc, train.tasks(), step, java.time.Duration.ofSeconds(30));
             double startMillis = (System.nanoTime() - s0) / 1e6;
             try (g) {
-                for (int it = 1; it <= iterations; it++) {
+                for (int it = 1; it <= total; it++) {
                     long[] batch = sampler.batch(it);
                     final int i = it;
                     gang[it - 1] = gangRun.step(it, theta -> g.iterate(i, batch, none, 0, theta));
@@ -142,24 +148,31 @@ public final class OuterIterationBenchmark {
             }
             Trajectory jobsRun = new Trajectory(config, theta0);
             Trajectory loopRun2 = new Trajectory(config, theta0);
-            double[] jobs = new double[iterations];
-            double[] jobsEmpty = new double[iterations];
-            for (int it = 1; it <= iterations; it++) {
+            double[] jobs = new double[total];
+            double[] jobsEmpty = new double[total];
+            for (int it = 1; it <= total; it++) {
                 long[] batch = sampler.batch(it);
                 final int i = it;
                 jobs[it - 1] = jobsRun.step(it, theta -> job(jsc, train, batch, theta, step, i));
-                loop[iterations + it - 1] = loopRun2.step(it, theta -> loopSum(step, local, batch, theta, i));
+                loop[total + it - 1] = loopRun2.step(it, theta -> loopSum(step, local, batch, theta, i));
                 jobsEmpty[it - 1] = time(() -> job(jsc, train, new long[0], jobsRun.theta, step, i));
             }
             boolean same = Arrays.equals(gangRun.theta, jobsRun.theta) && Arrays.equals(gangRun.theta, loopRun.theta)
                     && Arrays.equals(loopRun.theta, loopRun2.theta);
-            return new Figures(iterations, jsc.defaultParallelism(), theta0.length, Stat.of(gang), Stat.of(gangEmpty),
-                    Stat.of(jobs), Stat.of(jobsEmpty), Stat.of(loop), startMillis, same);
+            double[] loopTimed = new double[2 * iterations];
+            System.arraycopy(loop, WARMUP, loopTimed, 0, iterations);
+            System.arraycopy(loop, total + WARMUP, loopTimed, iterations, iterations);
+            return new Figures(iterations, jsc.defaultParallelism(), theta0.length, timed(gang), timed(gangEmpty),
+                    timed(jobs), timed(jobsEmpty), Stat.of(loopTimed), startMillis, same);
         } catch (TaskGang.Failure e) {
             throw new IllegalStateException("the task gang failed: " + e.getMessage(), e);
         } finally {
             train.release();
         }
+    }
+
+    private static Stat timed(double[] millis) {
+        return Stat.of(Arrays.copyOfRange(millis, WARMUP, millis.length));
     }
 
     private static IterationSum job(JavaSparkContext jsc, DatasetReader.LoadedSplit train, long[] batch, float[] theta,

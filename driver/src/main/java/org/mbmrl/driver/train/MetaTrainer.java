@@ -258,7 +258,7 @@ public final class MetaTrainer {
                     }
                     metrics.add(RowFactory.create(it, label, named[0], named[1], batch.length, seconds, batch.length / seconds,
                             byName));
-                    progress.detail(String.format(java.util.Locale.ROOT, "[%s] iter %d/%d %s  %.1f tasks/s  %.2f s", label, it,
+                    progress.detail(String.format(java.util.Locale.ROOT, "[%s] iter %d/%d %s  %.1f tasks/s  %.3f s", label, it,
                             total, line.toString().replace("  pre ", " loss pre "), batch.length / seconds, seconds));
                     progress.status(line.toString().strip().replace("  ", ", "));
                     progress.step(1);

@@ -23,6 +23,7 @@ public final class Elementwise {
     /** Elements per chunk of the float tanh: a heap copy small enough to stay in L1. */
     private static final int CHUNK = 2048;
     private static final ThreadLocal<float[]> TANH_SCRATCH = ThreadLocal.withInitial(() -> new float[CHUNK]);
+    private static final ThreadLocal<float[][]> PAIR_SCRATCH = ThreadLocal.withInitial(() -> new float[2][CHUNK]);
 
     /**
      * {@code z = tanh(z)} in place. FLOAT: a rational approximation on a heap copy of each chunk
@@ -255,14 +256,25 @@ public final class Elementwise {
         checkSame(g, x);
         checkSame(out, x);
         if (x.dataType() == DataType.FLOAT) {
+            // Parameter-sized: in chunks through heap arrays, where the loop vectorizes.
             float f = (float) lr;
             FloatBuffer xb = x.data().asNioFloat();
             FloatBuffer gb = g.data().asNioFloat();
             FloatBuffer ob = out.data().asNioFloat();
-            for (int i = 0; i < n; i++) {
-                float gi = gb.get(i) * f;
-                gb.put(i, gi);
-                ob.put(i, xb.get(i) - gi);
+            float[][] h = PAIR_SCRATCH.get();
+            float[] hx = h[0];
+            float[] hg = h[1];
+            for (int from = 0; from < n; from += CHUNK) {
+                int len = Math.min(CHUNK, n - from);
+                xb.get(from, hx, 0, len);
+                gb.get(from, hg, 0, len);
+                for (int i = 0; i < len; i++) {
+                    float gi = hg[i] * f;
+                    hg[i] = gi;
+                    hx[i] = hx[i] - gi;
+                }
+                gb.put(from, hg, 0, len);
+                ob.put(from, hx, 0, len);
             }
         } else {
             DoubleBuffer xb = x.data().asNioDouble();
