@@ -81,6 +81,26 @@ final class BenchCommand implements Callable<Integer> {
             description = "Iterations of each variant of --outer (default: ${DEFAULT-VALUE}, the demo's).")
     int outerIterations;
 
+    @Option(names = "--scaling", description = "Run only the scaling benchmark: the parts of an outer iteration through the"
+            + " task gang on this master (weak and strong scaling), for the model in docs/benchmarks.md.")
+    boolean scaling;
+
+    @Option(names = "--scaling-hidden", defaultValue = "512,512,512", split = ",",
+            description = "Hidden widths of the --scaling model (default: ${DEFAULT-VALUE}, W1's).")
+    int[] scalingHidden;
+
+    @Option(names = "--scaling-per-slot", defaultValue = "5",
+            description = "Weak scaling: tasks per task slot in the meta-batch (default: ${DEFAULT-VALUE}).")
+    int scalingPerSlot;
+
+    @Option(names = "--scaling-batch", defaultValue = "10",
+            description = "Strong scaling: the meta-batch whatever the slots (default: ${DEFAULT-VALUE}).")
+    int scalingBatch;
+
+    @Option(names = "--scaling-slots", defaultValue = "0",
+            description = "Task slots (partitions, gang members) of --scaling; 0: Spark's default parallelism (default: ${DEFAULT-VALUE}).")
+    int scalingSlots;
+
     @Option(names = "--memory-dir", paramLabel = "DIR",
             description = "Where --memory and --outer write (and then delete) their dataset (default: java.io.tmpdir).")
     java.nio.file.Path memoryDir;
@@ -95,6 +115,15 @@ final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--iterations must be >= 1; got " + iterations);
         }
         PrintStream out = new PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true);
+        if (scaling) {
+            if (scalingPerSlot < 1 || scalingBatch < 1 || scalingSlots < 0) {
+                throw new IllegalArgumentException("--scaling-per-slot and --scaling-batch must be >= 1 and --scaling-slots"
+                        + " >= 0; got " + scalingPerSlot + ", " + scalingBatch + " and " + scalingSlots);
+            }
+            out.print(org.mbmrl.driver.bench.ScalingBenchmark.run(spark.session("bench --scaling"), scalingHidden, scalingPerSlot,
+                    scalingBatch, scalingSlots, quick ? 3 : 15, out));
+            return 0;
+        }
         if (outer) {
             if (outerIterations < 1) {
                 throw new IllegalArgumentException("--outer-iterations must be >= 1; got " + outerIterations);

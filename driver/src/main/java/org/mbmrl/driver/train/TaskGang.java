@@ -71,6 +71,21 @@ public final class TaskGang implements Closeable {
 
     private record Member(Socket socket, DataInputStream in, DataOutputStream out) {}
 
+    /**
+     * Where the last iteration's time went, for benchmarks: the driver writing theta and the
+     * ids to every member, waiting for and reading the partial sums, merging them; the
+     * slowest member's compute (its {@link TaskStep}s); the bytes each way.
+     */
+    public record Parts(long sendNanos, long receiveNanos, long mergeNanos, long maxComputeNanos, long sumComputeNanos,
+            long bytesOut, long bytesIn) {}
+
+    private Parts last;
+
+    /** The parts of the last completed iteration (null before the first). */
+    public Parts lastParts() {
+        return last;
+    }
+
     private TaskGang(JavaSparkContext jsc, String jobGroup, ServerSocket server, JavaFutureAction<Void> job, Member[] members) {
         this.jsc = jsc;
         this.jobGroup = jobGroup;
@@ -179,6 +194,7 @@ public final class TaskGang implements Closeable {
             throw new IllegalStateException("the gang is closed");
         }
         try {
+            long t0 = System.nanoTime();
             for (Member m : members) {
                 DataOutputStream out = m.out();
                 out.writeInt(OP_ITERATE);
@@ -189,7 +205,13 @@ public final class TaskGang implements Closeable {
                 writeFloats(out, theta);
                 out.flush();
             }
+            long t1 = System.nanoTime();
+            long bytesOut = (long) members.length * (12 + 4 + 8L * batch.length + 4 + 4L * rows.length + 4 + 4L * theta.length);
             IterationSum total = new IterationSum();
+            long merge = 0;
+            long maxCompute = 0;
+            long sumCompute = 0;
+            long bytesIn = 0;
             for (int p = 0; p < members.length; p++) {
                 DataInputStream in = members[p].in();
                 int op = in.readInt();
@@ -199,8 +221,18 @@ public final class TaskGang implements Closeable {
                 if (op != OP_RESULT) {
                     throw new IOException("partition " + p + " sent message " + op);
                 }
-                total.merge(readSum(in));
+                long compute = in.readLong();
+                maxCompute = Math.max(maxCompute, compute);
+                sumCompute += compute;
+                IterationSum partial = readSum(in);
+                long m0 = System.nanoTime();
+                total.merge(partial);
+                merge += System.nanoTime() - m0;
+                long[] sums = partial.sum().sums();
+                bytesIn += 4 + 8 + 4 + (sums == null ? 0 : 8L * sums.length) + 5 + 4;
             }
+            long t2 = System.nanoTime();
+            last = new Parts(t1 - t0, t2 - t1 - merge, merge, maxCompute, sumCompute, bytesOut, bytesIn);
             return total;
         } catch (IOException | RuntimeException e) {
             abort();
@@ -280,6 +312,7 @@ public final class TaskGang implements Closeable {
                 float[] rows = readFloats(in);
                 float[] theta = readFloats(in);
                 IterationSum sum = new IterationSum();
+                long c0 = System.nanoTime();
                 try {
                     for (TaskTransitions t : tasks) {
                         int k = Arrays.binarySearch(batch, t.taskId());
@@ -296,6 +329,7 @@ public final class TaskGang implements Closeable {
                     throw e;
                 }
                 out.writeInt(OP_RESULT);
+                out.writeLong(System.nanoTime() - c0);
                 writeSum(out, sum);
                 out.flush();
             }

@@ -10,6 +10,7 @@ import org.mbmrl.workers.learn.InnerLoop;
 import org.mbmrl.workers.algorithms.maml.MamlLearner;
 import org.mbmrl.workers.model.Activation;
 import org.mbmrl.workers.model.Batch;
+import org.mbmrl.workers.model.Elementwise;
 import org.mbmrl.workers.model.GaussianMlp;
 import org.mbmrl.workers.model.Loss;
 import org.mbmrl.workers.model.MlpSpec;
@@ -219,7 +220,7 @@ public final class KernelBenchmarks {
         INDArray g = model.zeros();
         return medianSeconds(() -> {
             model.lossAndGradient(theta, data.x(), data.y(), Loss.NLL, g, null);
-            theta.subi(g.muli(LR));
+            Elementwise.subScaled(theta, g, LR, theta);
         }, () -> theta.assign(theta0), plan);
     }
 
@@ -254,7 +255,7 @@ public final class KernelBenchmarks {
             sum.assign(0);
             for (int t = 0; t < tasks; t++) {
                 maml.metaGradient(theta, pastData[t], futureData[t], g);
-                sum.addi(g);
+                Elementwise.add(sum, g);
             }
         }, null, plan);
     }
