@@ -194,6 +194,14 @@ public final class KernelBenchmarks {
 
         double w4 = metaStepSeconds(model, 20, 32, 32, plan);
         figures.add(figure("W4 MAML-2 meta-step, 20 tasks", "meta-steps/s", 1 / w4, 20 * 14 * f1 * 32 / w4, peak));
+        if (threads > 1) {
+            // As the executors run a meta-step: tasks split over the threads, one native thread each.
+            setThreads(1);
+            double w4t = parallelMetaStepSeconds(model, 20, 32, 32, plan, threads);
+            setThreads(threads);
+            figures.add(figure("W4, tasks over " + threads + " threads x 1", "meta-steps/s", 1 / w4t, 20 * 14 * f1 * 32 / w4t,
+                    peak));
+        }
 
         return new Figures(threads, quick, peak, figures);
     }
@@ -258,6 +266,55 @@ public final class KernelBenchmarks {
                 Elementwise.add(sum, g);
             }
         }, null, plan);
+    }
+
+    /** W4 with the tasks cut into {@code threads} contiguous shares, each summed on its own thread, then merged. */
+    private static double parallelMetaStepSeconds(GaussianMlp model, int tasks, int past, int future, Plan plan, int threads) {
+        SplittableRandom rng = new SplittableRandom(4);
+        INDArray theta = model.initialParameters(4);
+        Batch[] pastData = new Batch[tasks];
+        Batch[] futureData = new Batch[tasks];
+        for (int t = 0; t < tasks; t++) {
+            pastData[t] = randomBatch(model.spec(), past, rng);
+            futureData[t] = randomBatch(model.spec(), future, rng);
+        }
+        INDArray total = model.zeros();
+        INDArray[] sums = new INDArray[threads];
+        INDArray[] grads = new INDArray[threads];
+        for (int k = 0; k < threads; k++) {
+            sums[k] = model.zeros();
+            grads[k] = model.zeros();
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            return medianSeconds(() -> {
+                List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+                for (int k = 0; k < threads; k++) {
+                    int share = k;
+                    done.add(pool.submit(() -> {
+                        MamlLearner maml = new MamlLearner(model, null, new InnerLoop(past, future, 1, 1e-3, Loss.NLL), true, 1);
+                        sums[share].assign(0);
+                        for (int t = share * tasks / threads; t < (share + 1) * tasks / threads; t++) {
+                            maml.metaGradient(theta, pastData[t], futureData[t], grads[share]);
+                            Elementwise.add(sums[share], grads[share]);
+                        }
+                    }));
+                }
+                try {
+                    for (java.util.concurrent.Future<?> f : done) {
+                        f.get();
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                total.assign(0);
+                for (INDArray sum : sums) {
+                    Elementwise.add(total, sum);
+                }
+            }, null, plan);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private static Batch randomBatch(MlpSpec spec, int rows, SplittableRandom rng) {
