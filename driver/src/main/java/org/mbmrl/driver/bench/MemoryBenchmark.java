@@ -118,13 +118,7 @@ public final class MemoryBenchmark {
                     + " steps); got " + transitionsPerTask);
         }
         int episodes = transitionsPerTask / steps;
-        Path dir;
-        try {
-            Files.createDirectories(scratch);
-            dir = Files.createTempDirectory(scratch, "mbmrl-memory-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a scratch directory under " + scratch, e);
-        }
+        Path dir = Scratch.create(scratch, "mbmrl-memory-");
         try {
             String data = dataset != null ? dataset : dir.resolve("data").toString();
             if (dataset == null) {
@@ -148,7 +142,7 @@ public final class MemoryBenchmark {
                     transitions * bytesPerTransition(family.observationDim(), family.actionDim()), parquet, baseline,
                     status("self", "VmHWM"), executors);
         } finally {
-            deleteTree(dir);
+            Scratch.delete(dir);
         }
     }
 
@@ -217,16 +211,6 @@ public final class MemoryBenchmark {
             return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) s.sorted(java.util.Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException ignored) {
-            // best effort: a scratch directory under the chosen --memory-dir
         }
     }
 }

@@ -7,12 +7,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
@@ -86,13 +84,7 @@ public final class OuterIterationBenchmark {
     }
 
     public static Figures run(SparkSession spark, int iterations, Path workDir, PrintStream out) {
-        Path dir;
-        try {
-            Files.createDirectories(workDir);
-            dir = Files.createTempDirectory(workDir, "mbmrl-bench-outer-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a directory in " + workDir, e);
-        }
+        Path dir = Scratch.create(workDir, "mbmrl-bench-outer-");
         try {
             String data = dir.resolve("data").toString();
             DatasetGenerator.generate(spark, data, new TaskDistribution("pendulum", 40, 10, 10, 1), 4, 100, out);
@@ -105,7 +97,7 @@ public final class OuterIterationBenchmark {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            deleteTree(dir);
+            Scratch.delete(dir);
         }
     }
 
@@ -220,14 +212,6 @@ public final class OuterIterationBenchmark {
             IterationSum s = sum.of(theta);
             optimizer.apply(theta, s.sum().mean());
             return (System.nanoTime() - t0) / 1e6;
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // best effort: a temporary directory
         }
     }
 }

@@ -248,14 +248,10 @@ public final class KernelBenchmarks {
     }
 
     private static double metaStepSeconds(GaussianMlp model, int tasks, int past, int future, Plan plan) {
-        SplittableRandom rng = new SplittableRandom(4);
         INDArray theta = model.initialParameters(4);
-        Batch[] pastData = new Batch[tasks];
-        Batch[] futureData = new Batch[tasks];
-        for (int t = 0; t < tasks; t++) {
-            pastData[t] = randomBatch(model.spec(), past, rng);
-            futureData[t] = randomBatch(model.spec(), future, rng);
-        }
+        Batch[][] data = metaStepData(model, tasks, past, future);
+        Batch[] pastData = data[0];
+        Batch[] futureData = data[1];
         MamlLearner maml = new MamlLearner(model, null, new InnerLoop(past, future, 1, 1e-3, Loss.NLL), true, 1);
         INDArray g = model.zeros();
         INDArray sum = model.zeros();
@@ -270,14 +266,10 @@ public final class KernelBenchmarks {
 
     /** W4 with the tasks cut into {@code threads} contiguous shares, each summed on its own thread, then merged. */
     private static double parallelMetaStepSeconds(GaussianMlp model, int tasks, int past, int future, Plan plan, int threads) {
-        SplittableRandom rng = new SplittableRandom(4);
         INDArray theta = model.initialParameters(4);
-        Batch[] pastData = new Batch[tasks];
-        Batch[] futureData = new Batch[tasks];
-        for (int t = 0; t < tasks; t++) {
-            pastData[t] = randomBatch(model.spec(), past, rng);
-            futureData[t] = randomBatch(model.spec(), future, rng);
-        }
+        Batch[][] data = metaStepData(model, tasks, past, future);
+        Batch[] pastData = data[0];
+        Batch[] futureData = data[1];
         INDArray total = model.zeros();
         INDArray[] sums = new INDArray[threads];
         INDArray[] grads = new INDArray[threads];
@@ -315,6 +307,17 @@ public final class KernelBenchmarks {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** W4's tasks: {@code [0]} the past batches, {@code [1]} the future ones (seeded). */
+    private static Batch[][] metaStepData(GaussianMlp model, int tasks, int past, int future) {
+        SplittableRandom rng = new SplittableRandom(4);
+        Batch[][] data = new Batch[2][tasks];
+        for (int t = 0; t < tasks; t++) {
+            data[0][t] = randomBatch(model.spec(), past, rng);
+            data[1][t] = randomBatch(model.spec(), future, rng);
+        }
+        return data;
     }
 
     private static Batch randomBatch(MlpSpec spec, int rows, SplittableRandom rng) {
