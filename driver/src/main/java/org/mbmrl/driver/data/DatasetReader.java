@@ -193,9 +193,11 @@ public final class DatasetReader {
             }
         }
         String tr = location + "/" + Schema.TRANSITIONS;
+        // One pass over the transitions (no shuffle): null keys, and the smallest task id the tasks table does not list.
         Row nulls = transitions.agg(
                 functions.sum(functions.when(col(Schema.TASK_ID).isNull(), 1).otherwise(0)),
-                functions.sum(functions.when(col(Schema.EPISODE).isNull().or(col(Schema.STEP).isNull()), 1).otherwise(0)))
+                functions.sum(functions.when(col(Schema.EPISODE).isNull().or(col(Schema.STEP).isNull()), 1).otherwise(0)),
+                functions.min(functions.when(functions.not(col(Schema.TASK_ID).isin(ids.toArray())), col(Schema.TASK_ID))))
                 .first();
         if (!nulls.isNullAt(0) && nulls.getLong(0) > 0) {
             throw new UserError(tr + ": " + nulls.getLong(0) + " transitions have a null task_id");
@@ -203,12 +205,8 @@ public final class DatasetReader {
         if (!nulls.isNullAt(1) && nulls.getLong(1) > 0) {
             throw new UserError(tr + ": " + nulls.getLong(1) + " transitions have a null episode or step");
         }
-        List<Row> unknown = transitions.select(Schema.TASK_ID).distinct()
-                .filter(functions.not(col(Schema.TASK_ID).isin(ids.toArray()))).orderBy(Schema.TASK_ID).limit(1)
-                .collectAsList();
-        if (!unknown.isEmpty()) {
-            throw new UserError(tr + ": transitions of task " + unknown.get(0).getLong(0) + ", which " + tt
-                    + " does not list");
+        if (!nulls.isNullAt(2)) {
+            throw new UserError(tr + ": transitions of task " + nulls.getLong(2) + ", which " + tt + " does not list");
         }
         for (Split split : Split.values()) {
             idsBySplit.put(split, bySplit.getOrDefault(split, List.of()).stream().mapToLong(Long::longValue).sorted().toArray());
