@@ -84,5 +84,28 @@ public interface DynamicsModel {
     interface SecondOrder {
         /** H(theta) v of the mean {@code loss}, written into {@code out}. */
         void hessianVectorProduct(INDArray theta, INDArray x, INDArray y, INDArray v, INDArray out, Loss loss);
+
+        /**
+         * A record of one forward pass, so that a Hessian-vector product at the same (theta, x)
+         * can skip recomputing it (second-order MAML takes the inner step's gradient and later
+         * the Hessian at the same point).
+         */
+        interface Forward {}
+
+        /**
+         * This thread's record number {@code slot} for batches of {@code rows} rows: reused by
+         * the next request for the same slot and size on this thread.
+         */
+        Forward forwardRecord(int rows, int slot);
+
+        /** As {@link DynamicsModel#lossAndGradient} without a context gradient, keeping its forward pass in {@code keep}. */
+        double lossAndGradientKeeping(INDArray theta, INDArray x, INDArray y, Loss loss, INDArray gradient, Forward keep);
+
+        /**
+         * As {@link #hessianVectorProduct(INDArray, INDArray, INDArray, INDArray, INDArray, Loss)},
+         * its forward pass taken from {@code kept}, which must hold the one at this theta and x
+         * (neither changed since).
+         */
+        void hessianVectorProduct(INDArray theta, INDArray x, INDArray y, INDArray v, INDArray out, Loss loss, Forward kept);
     }
 }

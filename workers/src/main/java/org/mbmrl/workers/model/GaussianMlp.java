@@ -2,6 +2,7 @@ package org.mbmrl.workers.model;
 
 import java.lang.ref.Reference;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -353,13 +354,81 @@ public final class GaussianMlp implements DynamicsModel, DynamicsModel.SecondOrd
      */
     @Override
     public void hessianVectorProduct(INDArray theta, INDArray x, INDArray y, INDArray v, INDArray out, Loss loss) {
+        Workspace ws = workspace(x);
+        hessianVectorProduct(theta, y, v, out, loss, ws, forward(theta, x, ws));
+    }
+
+    @Override
+    public void hessianVectorProduct(INDArray theta, INDArray x, INDArray y, INDArray v, INDArray out, Loss loss,
+            Forward kept) {
+        Workspace ws = workspace(x);
+        KeptForward k = (KeptForward) kept;
+        if (!k.spec.equals(spec) || k.dtype != dtype || k.rows != ws.rows || !k.valid) {
+            throw new IllegalArgumentException("the kept forward pass is not one of this model for " + ws.rows + " rows");
+        }
+        checkFlat(theta);
+        INDArray[] a = k.act.clone();
+        a[0] = plainInput(x);
+        hessianVectorProduct(theta, y, v, out, loss, ws, a);
+    }
+
+    @Override
+    public Forward forwardRecord(int rows, int slot) {
+        Map<KeptKey, KeptForward> kept = KEPT.get();
+        if (kept.size() > 32) {
+            kept.clear();
+        }
+        return kept.computeIfAbsent(new KeptKey(spec, dtype, rows, slot), k -> new KeptForward(spec, dtype, rows));
+    }
+
+    @Override
+    public double lossAndGradientKeeping(INDArray theta, INDArray x, INDArray y, Loss loss, INDArray gradient, Forward keep) {
+        KeptForward k = (KeptForward) keep;
+        k.valid = false;
+        double value = lossAndGradient(theta, x, y, loss, gradient, null);
+        Workspace ws = workspace(x);
+        if (!k.spec.equals(spec) || k.dtype != dtype || k.rows != ws.rows) {
+            throw new IllegalArgumentException("the forward record is not one of this model for " + ws.rows + " rows");
+        }
+        // The backward pass leaves the activations as the forward pass wrote them.
+        for (int l = 1; l <= spec.layers(); l++) {
+            Pointer.memcpy(Blas.address(k.act[l]), Blas.address(ws.act[l]), k.act[l].length() * dtype.width());
+        }
+        k.valid = true;
+        return value;
+    }
+
+    private record KeptKey(MlpSpec spec, DataType dtype, int rows, int slot) {}
+
+    private static final ThreadLocal<Map<KeptKey, KeptForward>> KEPT = ThreadLocal.withInitial(HashMap::new);
+
+    /** The activations a[1..L] of one forward pass, in arrays of their own. */
+    private static final class KeptForward implements Forward {
+        final MlpSpec spec;
+        final DataType dtype;
+        final int rows;
+        final INDArray[] act;
+        boolean valid;
+
+        KeptForward(MlpSpec spec, DataType dtype, int rows) {
+            this.spec = spec;
+            this.dtype = dtype;
+            this.rows = rows;
+            this.act = new INDArray[spec.layers() + 1];
+            for (int l = 1; l <= spec.layers(); l++) {
+                act[l] = Nd4j.createUninitialized(dtype, rows, spec.nOut(l - 1));
+            }
+        }
+    }
+
+    /** The R-operator passes given the forward pass {@code a} at (theta, x). */
+    private void hessianVectorProduct(INDArray theta, INDArray y, INDArray v, INDArray out, Loss loss, Workspace ws,
+            INDArray[] a) {
         checkFlat(v);
         checkFlat(out);
         int layers = spec.layers();
-        Workspace ws = workspace(x);
         ws.ensureBackward();
         ws.ensureHvp();
-        INDArray[] a = forward(theta, x, ws);
         Pointer pt = Blas.address(theta);
         Pointer pv = Blas.address(v);
         Pointer po = Blas.address(out);

@@ -88,7 +88,13 @@ public final class MamlLearner extends SegmentLearner {
         phi[0] = theta;
         for (int j = 0; j < k; j++) {
             phi[j + 1] = scratch(theta, j);
-            model.lossAndGradient(phi[j], past.x(), past.y(), inner.loss(), out, null);
+            if (secondOrder != null) {
+                // The Hessian at phi_j (below) needs this forward pass again: keep it.
+                secondOrder.lossAndGradientKeeping(phi[j], past.x(), past.y(), inner.loss(), out,
+                        secondOrder.forwardRecord(past.size(), j));
+            } else {
+                model.lossAndGradient(phi[j], past.x(), past.y(), inner.loss(), out, null);
+            }
             if (g != null) {
                 g[j] = scratch(theta, k + 1 + j).assign(out);
             }
@@ -110,7 +116,8 @@ public final class MamlLearner extends SegmentLearner {
                 }
                 if (secondOrder != null) {
                     INDArray v = cv == null ? out : cv.assign(out).muli(c);
-                    secondOrder.hessianVectorProduct(phi[j], past.x(), past.y(), v, hv, inner.loss());
+                    secondOrder.hessianVectorProduct(phi[j], past.x(), past.y(), v, hv, inner.loss(),
+                            secondOrder.forwardRecord(past.size(), j));
                     Elementwise.subScaled(out, hv, lr, out);
                 }
             }
