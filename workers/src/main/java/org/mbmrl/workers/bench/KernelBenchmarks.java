@@ -61,10 +61,12 @@ import org.nd4j.linalg.factory.Nd4j;
  *       (8 F): 20 x 14 F(32) per meta-step.</li>
  * </ul>
  *
- * <p>Threads: {@link #setThreads(int)} sets ND4J's op threads and OpenBLAS's threads for
- * the whole run, sgemm peak included. (In M2, {@code Environment.setMaxThreads} is a no-op,
- * {@code maxThreads()} stays at the core count; {@code setMaxMasterThreads} is what bounds
- * libnd4j's op threads.) {@code OMP_NUM_THREADS}, read at library load, is not changed.
+ * <p>Threads: {@link #setThreads(int)} configures the workloads' threads as executors do
+ * ({@link NativeThreads#configure(int)}: the model code's own {@link org.mbmrl.workers.KernelThreads},
+ * OpenBLAS on one thread); the sgemm peak is OpenBLAS's own on {@code threads} threads. (In M2,
+ * {@code Environment.setMaxThreads} is a no-op, {@code maxThreads()} stays at the core count;
+ * {@code setMaxMasterThreads} is what bounds libnd4j's op threads.) {@code OMP_NUM_THREADS},
+ * read at library load, is not changed.
  * Quick mode (tests) runs small sgemm sizes and single iterations: its figures are not
  * measurements.
  *
@@ -154,11 +156,7 @@ public final class KernelBenchmarks {
 
     private KernelBenchmarks() {}
 
-    /**
-     * Sets ND4J's op threads and OpenBLAS's threads to {@code n} through
-     * {@link NativeThreads#configure(int)}, as executors do: {@code Environment.setMaxMasterThreads},
-     * {@code Environment.setMaxThreads} and {@code Nd4j.factory().blas().setMaxThreads}.
-     */
+    /** Sets the workloads' threads to {@code n} through {@link NativeThreads#configure(int)}, as executors do. */
     public static void setThreads(int n) {
         NativeThreads.configure(n);
     }
@@ -169,6 +167,8 @@ public final class KernelBenchmarks {
         Plan plan = quick ? QUICK : FULL;
         List<Figure> figures = new ArrayList<>();
 
+        // The peak is OpenBLAS's own, on its own threads (the model code splits its GEMMs itself).
+        NativeThreads.openBlasThreads(threads);
         double peak = 0;
         List<double[]> sgemm = new ArrayList<>();
         for (int n : plan.sgemmSizes()) {
@@ -176,6 +176,7 @@ public final class KernelBenchmarks {
             sgemm.add(new double[] {n, g});
             peak = Math.max(peak, g);
         }
+        setThreads(threads);
         for (double[] s : sgemm) {
             figures.add(new Figure("sgemm " + (int) s[0] + "x" + (int) s[0], "GFLOP/s", s[1], s[1], s[1] / peak));
         }

@@ -12,6 +12,7 @@ import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.mbmrl.workers.KernelThreads;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -38,6 +39,54 @@ final class Blas {
      * {@code C = alpha op(A) op(B) + beta C}, row-major; op(A) is m x k, op(B) k x n, C m x n.
      */
     static void gemm(DataType dtype, boolean transA, boolean transB, int m, int n, int k, double alpha,
+            Pointer a, long offA, int lda, Pointer b, long offB, int ldb, double beta, Pointer c, long offC, int ldc) {
+        int parts = parts(m, n, k);
+        if (parts > 1) {
+            // Contiguous blocks of C's columns, or rows when C is at least as tall as wide (for
+            // the weight gradients, 512 x 512 x 32, column blocks ran slower than one thread).
+            boolean byColumns = n > m;
+            int extent = byColumns ? n : m;
+            KernelThreads.run(parts, i -> {
+                int from = blockStart(extent, parts, i);
+                int len = blockStart(extent, parts, i + 1) - from;
+                if (byColumns) {
+                    gemmWhole(dtype, transA, transB, m, len, k, alpha, a, offA, lda, b,
+                            offB + (transB ? (long) from * ldb : from), ldb, beta, c, offC + from, ldc);
+                } else {
+                    gemmWhole(dtype, transA, transB, len, n, k, alpha, a, offA + (transA ? from : (long) from * lda),
+                            lda, b, offB, ldb, beta, c, offC + (long) from * ldc, ldc);
+                }
+            });
+            return;
+        }
+        gemmWhole(dtype, transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc);
+    }
+
+    /** GEMMs below this many multiply-adds run whole: a hand-off would cost more than it saves. */
+    static final long SPLIT_MIN_MACS = 1L << 19;
+    /** Block boundaries are multiples of this (a cache line of floats), so each block keeps OpenBLAS's full-width kernels. */
+    private static final int ALIGN = 16;
+
+    /** How many blocks {@link #gemm} cuts an m x n x k product into on {@link KernelThreads#threads()} threads. */
+    static int parts(int m, int n, int k) {
+        int threads = KernelThreads.threads();
+        if (threads < 2 || (long) m * n * k < SPLIT_MIN_MACS) {
+            return 1;
+        }
+        int extent = Math.max(m, n);
+        return (int) Math.max(1, Math.min(threads, extent / ALIGN));
+    }
+
+    /** The first index of block {@code i} of {@code parts} over {@code extent}, on a multiple of {@link #ALIGN}. */
+    static int blockStart(int extent, int parts, int i) {
+        if (i >= parts) {
+            return extent;
+        }
+        int units = (extent + ALIGN - 1) / ALIGN;
+        return Math.min(extent, (int) ((long) units * i / parts) * ALIGN);
+    }
+
+    private static void gemmWhole(DataType dtype, boolean transA, boolean transB, int m, int n, int k, double alpha,
             Pointer a, long offA, int lda, Pointer b, long offB, int ldb, double beta, Pointer c, long offC, int ldc) {
         int ta = transA ? CblasTrans : CblasNoTrans;
         int tb = transB ? CblasTrans : CblasNoTrans;

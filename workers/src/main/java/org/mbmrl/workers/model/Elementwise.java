@@ -2,6 +2,7 @@ package org.mbmrl.workers.model;
 
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
+import org.mbmrl.workers.KernelThreads;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -32,23 +33,25 @@ public final class Elementwise {
      */
     public static void tanh(INDArray z) {
         int n = length(z);
-        if (z.dataType() == DataType.FLOAT) {
-            FloatBuffer b = z.data().asNioFloat();
-            float[] h = TANH_SCRATCH.get();
-            for (int from = 0; from < n; from += CHUNK) {
-                int len = Math.min(CHUNK, n - from);
-                b.get(from, h, 0, len);
-                for (int i = 0; i < len; i++) {
-                    h[i] = tanh(h[i]);
+        forRanges(n, (lo, hi) -> {
+            if (z.dataType() == DataType.FLOAT) {
+                FloatBuffer b = z.data().asNioFloat();
+                float[] h = TANH_SCRATCH.get();
+                for (int from = lo; from < hi; from += CHUNK) {
+                    int len = Math.min(CHUNK, hi - from);
+                    b.get(from, h, 0, len);
+                    for (int i = 0; i < len; i++) {
+                        h[i] = tanh(h[i]);
+                    }
+                    b.put(from, h, 0, len);
                 }
-                b.put(from, h, 0, len);
+            } else {
+                DoubleBuffer b = z.data().asNioDouble();
+                for (int i = lo; i < hi; i++) {
+                    b.put(i, Math.tanh(b.get(i)));
+                }
             }
-        } else {
-            DoubleBuffer b = z.data().asNioDouble();
-            for (int i = 0; i < n; i++) {
-                b.put(i, Math.tanh(b.get(i)));
-            }
-        }
+        });
     }
 
     /** Inputs beyond this magnitude give tanh = +-1 in float; the approximation is clamped there. */
@@ -78,21 +81,23 @@ public final class Elementwise {
     /** {@code z = max(z, 0)} in place. */
     public static void relu(INDArray z) {
         int n = length(z);
-        if (z.dataType() == DataType.FLOAT) {
-            FloatBuffer b = z.data().asNioFloat();
-            for (int i = 0; i < n; i++) {
-                if (!(b.get(i) > 0)) {
-                    b.put(i, 0f);
+        forRanges(n, (lo, hi) -> {
+            if (z.dataType() == DataType.FLOAT) {
+                FloatBuffer b = z.data().asNioFloat();
+                for (int i = lo; i < hi; i++) {
+                    if (!(b.get(i) > 0)) {
+                        b.put(i, 0f);
+                    }
+                }
+            } else {
+                DoubleBuffer b = z.data().asNioDouble();
+                for (int i = lo; i < hi; i++) {
+                    if (!(b.get(i) > 0)) {
+                        b.put(i, 0.0);
+                    }
                 }
             }
-        } else {
-            DoubleBuffer b = z.data().asNioDouble();
-            for (int i = 0; i < n; i++) {
-                if (!(b.get(i) > 0)) {
-                    b.put(i, 0.0);
-                }
-            }
-        }
+        });
     }
 
     /**
@@ -102,19 +107,21 @@ public final class Elementwise {
     public static void timesDerivative(Activation activation, INDArray a, INDArray d) {
         int n = length(d);
         checkSame(a, d);
-        if (d.dataType() == DataType.FLOAT) {
-            FloatBuffer ab = a.data().asNioFloat();
-            FloatBuffer db = d.data().asNioFloat();
-            for (int i = 0; i < n; i++) {
-                db.put(i, db.get(i) * derivative(activation, ab.get(i)));
+        forRanges(n, (lo, hi) -> {
+            if (d.dataType() == DataType.FLOAT) {
+                FloatBuffer ab = a.data().asNioFloat();
+                FloatBuffer db = d.data().asNioFloat();
+                for (int i = lo; i < hi; i++) {
+                    db.put(i, db.get(i) * derivative(activation, ab.get(i)));
+                }
+            } else {
+                DoubleBuffer ab = a.data().asNioDouble();
+                DoubleBuffer db = d.data().asNioDouble();
+                for (int i = lo; i < hi; i++) {
+                    db.put(i, db.get(i) * derivative(activation, ab.get(i)));
+                }
             }
-        } else {
-            DoubleBuffer ab = a.data().asNioDouble();
-            DoubleBuffer db = d.data().asNioDouble();
-            for (int i = 0; i < n; i++) {
-                db.put(i, db.get(i) * derivative(activation, ab.get(i)));
-            }
-        }
+        });
     }
 
     private static float derivative(Activation activation, float a) {
@@ -136,115 +143,145 @@ public final class Elementwise {
         checkSame(ra, d);
         checkSame(rd, d);
         boolean tanh = activation == Activation.TANH;
-        if (d.dataType() == DataType.FLOAT) {
-            FloatBuffer ab = a.data().asNioFloat();
-            FloatBuffer rab = ra.data().asNioFloat();
-            FloatBuffer db = d.data().asNioFloat();
-            FloatBuffer rdb = rd.data().asNioFloat();
-            for (int i = 0; i < n; i++) {
-                float ai = ab.get(i);
-                float s = derivative(activation, ai);
-                float di = db.get(i);
-                float r = rdb.get(i) * s;
-                if (tanh) {
-                    float t = di * ai;
-                    t = t * rab.get(i);
-                    r = r - (t + t);
+        forRanges(n, (lo, hi) -> {
+            if (d.dataType() == DataType.FLOAT) {
+                FloatBuffer ab = a.data().asNioFloat();
+                FloatBuffer rab = ra.data().asNioFloat();
+                FloatBuffer db = d.data().asNioFloat();
+                FloatBuffer rdb = rd.data().asNioFloat();
+                for (int i = lo; i < hi; i++) {
+                    float ai = ab.get(i);
+                    float s = derivative(activation, ai);
+                    float di = db.get(i);
+                    float r = rdb.get(i) * s;
+                    if (tanh) {
+                        float t = di * ai;
+                        t = t * rab.get(i);
+                        r = r - (t + t);
+                    }
+                    rdb.put(i, r);
+                    db.put(i, di * s);
                 }
-                rdb.put(i, r);
-                db.put(i, di * s);
-            }
-        } else {
-            DoubleBuffer ab = a.data().asNioDouble();
-            DoubleBuffer rab = ra.data().asNioDouble();
-            DoubleBuffer db = d.data().asNioDouble();
-            DoubleBuffer rdb = rd.data().asNioDouble();
-            for (int i = 0; i < n; i++) {
-                double ai = ab.get(i);
-                double s = derivative(activation, ai);
-                double di = db.get(i);
-                double r = rdb.get(i) * s;
-                if (tanh) {
-                    double t = di * ai;
-                    t = t * rab.get(i);
-                    r = r - (t + t);
+            } else {
+                DoubleBuffer ab = a.data().asNioDouble();
+                DoubleBuffer rab = ra.data().asNioDouble();
+                DoubleBuffer db = d.data().asNioDouble();
+                DoubleBuffer rdb = rd.data().asNioDouble();
+                for (int i = lo; i < hi; i++) {
+                    double ai = ab.get(i);
+                    double s = derivative(activation, ai);
+                    double di = db.get(i);
+                    double r = rdb.get(i) * s;
+                    if (tanh) {
+                        double t = di * ai;
+                        t = t * rab.get(i);
+                        r = r - (t + t);
+                    }
+                    rdb.put(i, r);
+                    db.put(i, di * s);
                 }
-                rdb.put(i, r);
-                db.put(i, di * s);
             }
-        }
+        });
     }
 
     /** {@code x *= s} (s rounded to the array's type first, as ND4J's scalar op does). */
     public static void scale(INDArray x, double s) {
         int n = length(x);
-        if (x.dataType() == DataType.FLOAT) {
-            float f = (float) s;
-            FloatBuffer b = x.data().asNioFloat();
-            for (int i = 0; i < n; i++) {
-                b.put(i, b.get(i) * f);
+        forRanges(n, (lo, hi) -> {
+            if (x.dataType() == DataType.FLOAT) {
+                float f = (float) s;
+                FloatBuffer b = x.data().asNioFloat();
+                for (int i = lo; i < hi; i++) {
+                    b.put(i, b.get(i) * f);
+                }
+            } else {
+                DoubleBuffer b = x.data().asNioDouble();
+                for (int i = lo; i < hi; i++) {
+                    b.put(i, b.get(i) * s);
+                }
             }
-        } else {
-            DoubleBuffer b = x.data().asNioDouble();
-            for (int i = 0; i < n; i++) {
-                b.put(i, b.get(i) * s);
-            }
-        }
+        });
     }
 
     /** {@code x /= s} (s rounded to the array's type first, as ND4J's scalar op does). */
     public static void divide(INDArray x, double s) {
         int n = length(x);
-        if (x.dataType() == DataType.FLOAT) {
-            float f = (float) s;
-            FloatBuffer b = x.data().asNioFloat();
-            for (int i = 0; i < n; i++) {
-                b.put(i, b.get(i) / f);
+        forRanges(n, (lo, hi) -> {
+            if (x.dataType() == DataType.FLOAT) {
+                float f = (float) s;
+                FloatBuffer b = x.data().asNioFloat();
+                for (int i = lo; i < hi; i++) {
+                    b.put(i, b.get(i) / f);
+                }
+            } else {
+                DoubleBuffer b = x.data().asNioDouble();
+                for (int i = lo; i < hi; i++) {
+                    b.put(i, b.get(i) / s);
+                }
             }
-        } else {
-            DoubleBuffer b = x.data().asNioDouble();
-            for (int i = 0; i < n; i++) {
-                b.put(i, b.get(i) / s);
-            }
-        }
+        });
     }
 
     /** {@code x += y} elementwise. */
     public static void add(INDArray x, INDArray y) {
         int n = length(x);
         checkSame(y, x);
-        if (x.dataType() == DataType.FLOAT) {
-            FloatBuffer b = x.data().asNioFloat();
-            FloatBuffer c = y.data().asNioFloat();
-            for (int i = 0; i < n; i++) {
-                b.put(i, b.get(i) + c.get(i));
+        forRanges(n, (lo, hi) -> {
+            if (x.dataType() == DataType.FLOAT) {
+                // Parameter-sized: in chunks through heap arrays, where the loop vectorizes.
+                FloatBuffer b = x.data().asNioFloat();
+                FloatBuffer c = y.data().asNioFloat();
+                float[][] h = PAIR_SCRATCH.get();
+                float[] hx = h[0];
+                float[] hy = h[1];
+                for (int from = lo; from < hi; from += CHUNK) {
+                    int len = Math.min(CHUNK, hi - from);
+                    b.get(from, hx, 0, len);
+                    c.get(from, hy, 0, len);
+                    for (int i = 0; i < len; i++) {
+                        hx[i] = hx[i] + hy[i];
+                    }
+                    b.put(from, hx, 0, len);
+                }
+            } else {
+                DoubleBuffer b = x.data().asNioDouble();
+                DoubleBuffer c = y.data().asNioDouble();
+                for (int i = lo; i < hi; i++) {
+                    b.put(i, b.get(i) + c.get(i));
+                }
             }
-        } else {
-            DoubleBuffer b = x.data().asNioDouble();
-            DoubleBuffer c = y.data().asNioDouble();
-            for (int i = 0; i < n; i++) {
-                b.put(i, b.get(i) + c.get(i));
-            }
-        }
+        });
     }
 
     /** {@code x *= y} elementwise. */
     public static void mul(INDArray x, INDArray y) {
         int n = length(x);
         checkSame(y, x);
-        if (x.dataType() == DataType.FLOAT) {
-            FloatBuffer b = x.data().asNioFloat();
-            FloatBuffer c = y.data().asNioFloat();
-            for (int i = 0; i < n; i++) {
-                b.put(i, b.get(i) * c.get(i));
+        forRanges(n, (lo, hi) -> {
+            if (x.dataType() == DataType.FLOAT) {
+                // Parameter-sized: in chunks through heap arrays, where the loop vectorizes.
+                FloatBuffer b = x.data().asNioFloat();
+                FloatBuffer c = y.data().asNioFloat();
+                float[][] h = PAIR_SCRATCH.get();
+                float[] hx = h[0];
+                float[] hy = h[1];
+                for (int from = lo; from < hi; from += CHUNK) {
+                    int len = Math.min(CHUNK, hi - from);
+                    b.get(from, hx, 0, len);
+                    c.get(from, hy, 0, len);
+                    for (int i = 0; i < len; i++) {
+                        hx[i] = hx[i] * hy[i];
+                    }
+                    b.put(from, hx, 0, len);
+                }
+            } else {
+                DoubleBuffer b = x.data().asNioDouble();
+                DoubleBuffer c = y.data().asNioDouble();
+                for (int i = lo; i < hi; i++) {
+                    b.put(i, b.get(i) * c.get(i));
+                }
             }
-        } else {
-            DoubleBuffer b = x.data().asNioDouble();
-            DoubleBuffer c = y.data().asNioDouble();
-            for (int i = 0; i < n; i++) {
-                b.put(i, b.get(i) * c.get(i));
-            }
-        }
+        });
     }
 
     /**
@@ -255,37 +292,65 @@ public final class Elementwise {
         int n = length(x);
         checkSame(g, x);
         checkSame(out, x);
-        if (x.dataType() == DataType.FLOAT) {
-            // Parameter-sized: in chunks through heap arrays, where the loop vectorizes.
-            float f = (float) lr;
-            FloatBuffer xb = x.data().asNioFloat();
-            FloatBuffer gb = g.data().asNioFloat();
-            FloatBuffer ob = out.data().asNioFloat();
-            float[][] h = PAIR_SCRATCH.get();
-            float[] hx = h[0];
-            float[] hg = h[1];
-            for (int from = 0; from < n; from += CHUNK) {
-                int len = Math.min(CHUNK, n - from);
-                xb.get(from, hx, 0, len);
-                gb.get(from, hg, 0, len);
-                for (int i = 0; i < len; i++) {
-                    float gi = hg[i] * f;
-                    hg[i] = gi;
-                    hx[i] = hx[i] - gi;
+        forRanges(n, (lo, hi) -> {
+            if (x.dataType() == DataType.FLOAT) {
+                // Parameter-sized: in chunks through heap arrays, where the loop vectorizes.
+                float f = (float) lr;
+                FloatBuffer xb = x.data().asNioFloat();
+                FloatBuffer gb = g.data().asNioFloat();
+                FloatBuffer ob = out.data().asNioFloat();
+                float[][] h = PAIR_SCRATCH.get();
+                float[] hx = h[0];
+                float[] hg = h[1];
+                for (int from = lo; from < hi; from += CHUNK) {
+                    int len = Math.min(CHUNK, hi - from);
+                    xb.get(from, hx, 0, len);
+                    gb.get(from, hg, 0, len);
+                    for (int i = 0; i < len; i++) {
+                        float gi = hg[i] * f;
+                        hg[i] = gi;
+                        hx[i] = hx[i] - gi;
+                    }
+                    gb.put(from, hg, 0, len);
+                    ob.put(from, hx, 0, len);
                 }
-                gb.put(from, hg, 0, len);
-                ob.put(from, hx, 0, len);
+            } else {
+                DoubleBuffer xb = x.data().asNioDouble();
+                DoubleBuffer gb = g.data().asNioDouble();
+                DoubleBuffer ob = out.data().asNioDouble();
+                for (int i = lo; i < hi; i++) {
+                    double gi = gb.get(i) * lr;
+                    gb.put(i, gi);
+                    ob.put(i, xb.get(i) - gi);
+                }
             }
-        } else {
-            DoubleBuffer xb = x.data().asNioDouble();
-            DoubleBuffer gb = g.data().asNioDouble();
-            DoubleBuffer ob = out.data().asNioDouble();
-            for (int i = 0; i < n; i++) {
-                double gi = gb.get(i) * lr;
-                gb.put(i, gi);
-                ob.put(i, xb.get(i) - gi);
-            }
+        });
+    }
+
+    /** Arrays below this many elements are done on one thread: a hand-off would cost more than it saves. */
+    static final int SPLIT_MIN_ELEMENTS = 1 << 15;
+
+    /** A loop body over elements {@code [lo, hi)}. */
+    @FunctionalInterface
+    private interface Range {
+        void run(int lo, int hi);
+    }
+
+    /**
+     * Runs {@code body} over {@code [0, n)}: whole, or for long arrays in contiguous blocks (on
+     * multiples of {@link #CHUNK}) over {@link KernelThreads}. Every element is computed alone,
+     * so the bits do not depend on the split.
+     */
+    private static void forRanges(int n, Range body) {
+        int threads = KernelThreads.threads();
+        if (threads < 2 || n < SPLIT_MIN_ELEMENTS) {
+            body.run(0, n);
+            return;
         }
+        int chunks = (n + CHUNK - 1) / CHUNK;
+        int parts = Math.min(threads, chunks);
+        KernelThreads.run(parts, i -> body.run(Math.min(n, (int) ((long) chunks * i / parts) * CHUNK),
+                Math.min(n, (int) ((long) chunks * (i + 1) / parts) * CHUNK)));
     }
 
     /** The element count of a plain FLOAT or DOUBLE array (checked). */

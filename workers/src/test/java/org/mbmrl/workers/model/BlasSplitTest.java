@@ -1,0 +1,163 @@
+package org.mbmrl.workers.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.mbmrl.workers.KernelThreads;
+import org.mbmrl.workers.NativeThreads;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A GEMM split over kernel threads computes the whole GEMM's product (to float rounding; the
+ * same bits at a given thread count however the parts are scheduled), and so does the model.
+ */
+class BlasSplitTest {
+    @AfterAll
+    static void back() {
+        NativeThreads.configure(1);
+    }
+
+    @Test
+    void blocksCoverTheExtentOnAlignedBoundaries() {
+        for (int extent : new int[] {17, 20, 32, 100, 512, 1000}) {
+            for (int parts = 1; parts <= 4; parts++) {
+                assertEquals(0, Blas.blockStart(extent, parts, 0));
+                assertEquals(extent, Blas.blockStart(extent, parts, parts));
+                for (int i = 1; i < parts; i++) {
+                    int s = Blas.blockStart(extent, parts, i);
+                    assertEquals(0, s % 16, "block " + i + " of " + parts + " over " + extent);
+                    assertTrue(s >= Blas.blockStart(extent, parts, i - 1));
+                }
+            }
+        }
+    }
+
+    @Test
+    void splitGemmComputesTheWholeProduct() {
+        SplittableRandom rng = new SplittableRandom(5);
+        int[][] shapes = {{32, 512, 512}, {1000, 512, 512}, {512, 512, 32}, {32, 512, 26}, {1000, 20, 512}, {100, 64, 64},
+            {7, 300, 257}};
+        for (DataType dtype : List.of(DataType.FLOAT, DataType.DOUBLE)) {
+            double tolerance = dtype == DataType.FLOAT ? 1e-4 : 1e-12;
+            for (int[] s : shapes) {
+                for (boolean ta : new boolean[] {false, true}) {
+                    for (boolean tb : new boolean[] {false, true}) {
+                        int m = s[0];
+                        int n = s[1];
+                        int k = s[2];
+                        INDArray a = random(rng, dtype, ta ? k : m, ta ? m : k);
+                        INDArray b = random(rng, dtype, tb ? n : k, tb ? k : n);
+                        INDArray c0 = random(rng, dtype, m, n);
+                        double[] whole = product(1, dtype, ta, tb, m, n, k, a, b, c0);
+                        for (int threads : new int[] {2, 3}) {
+                            double[] split = product(threads, dtype, ta, tb, m, n, k, a, b, c0);
+                            String what = dtype + " " + m + "x" + n + "x" + k + " ta=" + ta + " tb=" + tb + " threads=" + threads;
+                            for (int i = 0; i < whole.length; i++) {
+                                assertEquals(whole[i], split[i], tolerance * Math.sqrt(k) * Math.max(1, Math.abs(whole[i])),
+                                        what + " element " + i);
+                            }
+                            assertArrayEquals(split, product(threads, dtype, ta, tb, m, n, k, a, b, c0), 0.0, what + " again");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void concurrentCallersGetTheSameBitsAsOneCaller() throws Exception {
+        MlpSpec spec = new MlpSpec(10, 16, 0, List.of(512, 512, 512), Activation.TANH);
+        GaussianMlp model = new GaussianMlp(spec, DataType.FLOAT);
+        INDArray theta = model.initialParameters(4);
+        SplittableRandom rng = new SplittableRandom(11);
+        INDArray x = random(rng, DataType.FLOAT, 64, spec.inputDim());
+        INDArray y = random(rng, DataType.FLOAT, 64, spec.observationDim());
+        INDArray v = random(rng, DataType.FLOAT, 1, model.parameterCount());
+        double[][] alone = modelOutputs(2, model, theta, x, y, v);
+        // Two callers at once: one has the helper thread, the other runs the same parts in turn.
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<double[][]>> runs = new java.util.ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                runs.add(pool.submit(() -> outputs(model, theta, x, y, v)));
+            }
+            for (java.util.concurrent.Future<double[][]> run : runs) {
+                double[][] got = run.get();
+                for (int i = 0; i < alone.length; i++) {
+                    assertArrayEquals(alone[i], got[i], 0.0, "output " + i);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void modelAtMoreThreadsMatchesOneThreadToRounding() {
+        MlpSpec spec = new MlpSpec(10, 16, 0, List.of(512, 512, 512), Activation.TANH);
+        GaussianMlp model = new GaussianMlp(spec, DataType.FLOAT);
+        INDArray theta = model.initialParameters(3);
+        SplittableRandom rng = new SplittableRandom(9);
+        for (int rows : new int[] {1, 32, 300}) {
+            INDArray x = random(rng, DataType.FLOAT, rows, spec.inputDim());
+            INDArray y = random(rng, DataType.FLOAT, rows, spec.observationDim());
+            INDArray v = random(rng, DataType.FLOAT, 1, model.parameterCount());
+            double[][] one = modelOutputs(1, model, theta, x, y, v);
+            for (int threads : new int[] {2, 3}) {
+                double[][] more = modelOutputs(threads, model, theta, x, y, v);
+                for (int i = 0; i < one.length; i++) {
+                    double scale = 0;
+                    for (double d : one[i]) {
+                        scale = Math.max(scale, Math.abs(d));
+                    }
+                    for (int j = 0; j < one[i].length; j++) {
+                        assertEquals(one[i][j], more[i][j], 1e-4 * Math.max(1, scale),
+                                "output " + i + "[" + j + "], rows " + rows + ", threads " + threads);
+                    }
+                }
+                assertArrayEquals(more[1], modelOutputs(threads, model, theta, x, y, v)[1], 0.0, "gradient again");
+            }
+        }
+    }
+
+    private static double[][] modelOutputs(int threads, GaussianMlp model, INDArray theta, INDArray x, INDArray y,
+            INDArray v) {
+        NativeThreads.configure(threads);
+        assertEquals(threads, KernelThreads.threads());
+        return outputs(model, theta, x, y, v);
+    }
+
+    private static double[][] outputs(GaussianMlp model, INDArray theta, INDArray x, INDArray y, INDArray v) {
+        INDArray g = model.zeros();
+        double loss = model.lossAndGradient(theta, x, y, Loss.NLL, g, null);
+        INDArray hv = model.zeros();
+        model.hessianVectorProduct(theta, x, y, v, hv, Loss.NLL);
+        DynamicsModel.Prediction p = model.predict(theta, x);
+        return new double[][] {{loss}, g.ravel().toDoubleVector(), hv.ravel().toDoubleVector(), p.mean().ravel().toDoubleVector(),
+            p.logVariance().ravel().toDoubleVector()};
+    }
+
+    private static double[] product(int threads, DataType dtype, boolean ta, boolean tb, int m, int n, int k, INDArray a,
+            INDArray b, INDArray c0) {
+        NativeThreads.configure(threads);
+        INDArray c = c0.dup();
+        Blas.gemm(dtype, ta, tb, m, n, k, 0.75, Blas.address(a), 0, (int) a.size(1), Blas.address(b), 0, (int) b.size(1),
+                0.5, Blas.address(c), 0, n);
+        return c.ravel().toDoubleVector();
+    }
+
+    private static INDArray random(SplittableRandom rng, DataType dtype, int rows, int cols) {
+        double[] d = new double[rows * cols];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = rng.nextDouble(-1, 1);
+        }
+        return Nd4j.create(d, new long[] {rows, cols}, DataType.DOUBLE).castTo(dtype);
+    }
+}
