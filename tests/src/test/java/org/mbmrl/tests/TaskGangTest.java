@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.SparkSession;
@@ -92,9 +91,7 @@ class TaskGangTest {
                 long[] batch = sampler.batch(it);
                 IterationSum viaGang = gang.iterate(it, batch, new float[0], 0, theta);
                 gang.close();
-                Broadcast<float[]> b = jsc.broadcast(theta);
-                IterationSum viaJob = MetaTrainer.aggregate(train.tasks(), batch, new float[0], 0, b, step, it);
-                b.destroy();
+                IterationSum viaJob = MetaTrainer.iterationByJob(jsc, train.tasks(), batch, new float[0], 0, theta, step, it);
                 assertArrayEquals(viaJob.sum().sums(), viaGang.sum().sums(), "iteration " + it);
                 gang = TaskGang.start(jsc, train.tasks(), step, Duration.ofSeconds(30));
             }
@@ -106,9 +103,8 @@ class TaskGangTest {
             TaskGang dead = gang;
             assertThrows(TaskGang.Failure.class, () -> dead.iterate(3, sampler.batch(3), new float[0], 0, theta));
             // Its slots are free again: a job per iteration runs.
-            Broadcast<float[]> b = jsc.broadcast(theta);
-            assertEquals(4, MetaTrainer.aggregate(train.tasks(), sampler.batch(3), new float[0], 0, b, step, 3).sum().count());
-            b.destroy();
+            assertEquals(4, MetaTrainer.iterationByJob(jsc, train.tasks(), sampler.batch(3), new float[0], 0, theta, step, 3)
+                    .sum().count());
         } finally {
             train.release();
         }

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 import org.mbmrl.datasets.Seeds;
 import org.mbmrl.datasets.Split;
@@ -169,9 +168,7 @@ public final class OuterIterationBenchmark {
 
     private static IterationSum job(JavaSparkContext jsc, DatasetReader.LoadedSplit train, long[] batch, float[] theta,
             TaskStep step, int it) {
-        Broadcast<float[]> b = jsc.broadcast(theta);
-        IterationSum sum = MetaTrainer.aggregate(train.tasks(), batch, new float[0], 0, b, step, it);
-        b.destroy();
+        IterationSum sum = MetaTrainer.iterationByJob(jsc, train.tasks(), batch, new float[0], 0, theta, step, it);
         return sum;
     }
 

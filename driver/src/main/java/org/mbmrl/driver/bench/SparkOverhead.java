@@ -13,7 +13,6 @@ import java.util.concurrent.Future;
 import java.util.stream.LongStream;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 import org.mbmrl.datasets.Seeds;
 import org.mbmrl.datasets.TaskTransitions;
@@ -96,9 +95,7 @@ public final class SparkOverhead {
             // hits all three alike; medians per variant.
             seconds = interleaved(iterations,
                     it -> {
-                        Broadcast<float[]> b = jsc.broadcast(theta);
-                        MetaTrainer.aggregate(tasks, batch, NO_ROWS, 0, b, step, it);
-                        b.destroy();
+                        MetaTrainer.iterationByJob(jsc, tasks, batch, NO_ROWS, 0, theta, step, it);
                     },
                     it -> loop(pool, local, slots, step, theta, it),
                     it -> {
@@ -109,9 +106,7 @@ public final class SparkOverhead {
                     },
                     it -> {
                         // The same job with no task sampled: Spark's fixed cost per iteration.
-                        Broadcast<float[]> b = jsc.broadcast(theta);
-                        MetaTrainer.aggregate(tasks, new long[0], NO_ROWS, 0, b, step, it);
-                        b.destroy();
+                        MetaTrainer.iterationByJob(jsc, tasks, new long[0], NO_ROWS, 0, theta, step, it);
                     });
         } finally {
             pool.shutdownNow();

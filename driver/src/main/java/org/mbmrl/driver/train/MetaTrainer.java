@@ -235,9 +235,7 @@ public final class MetaTrainer {
                     float[] rows = state.rowsOf(batch);
                     IterationSum result = gang.iterate(it, batch, rows, state.width(), theta, progress);
                     if (result == null) {
-                        Broadcast<float[]> shared = jsc.broadcast(theta);
-                        result = aggregate(train.tasks(), batch, rows, state.width(), shared, step, it);
-                        shared.destroy();
+                        result = iterationByJob(jsc, train.tasks(), batch, rows, state.width(), theta, step, it);
                     }
                     ExactSum sum = result.sum();
                     if (sum.count() != batch.length || (state.width() > 0 && result.rows().size() != batch.length)) {
@@ -394,11 +392,23 @@ public final class MetaTrainer {
     }
 
     /**
-     * The exact sum of the sampled tasks' contributions and their new state rows, computed on the
-     * executors where the tasks are cached; {@code rows} holds the sampled tasks' current rows
-     * ({@code width} numbers each, in {@code batch} order) and travels in the job's closure.
+     * One outer iteration as one Spark job (the path without the task gang): theta broadcast,
+     * the exact sum of the sampled tasks' contributions and their new state rows computed on the
+     * executors where the tasks are cached, the broadcast destroyed; {@code rows} holds the
+     * sampled tasks' current rows ({@code width} numbers each, in {@code batch} order) and
+     * travels in the job's closure.
      */
-    public static IterationSum aggregate(JavaRDD<TaskTransitions> tasks, long[] batch, float[] rows, int width,
+    public static IterationSum iterationByJob(JavaSparkContext jsc, JavaRDD<TaskTransitions> tasks, long[] batch,
+            float[] rows, int width, float[] theta, TaskStep step, int iteration) {
+        Broadcast<float[]> shared = jsc.broadcast(theta);
+        try {
+            return aggregate(tasks, batch, rows, width, shared, step, iteration);
+        } finally {
+            shared.destroy();
+        }
+    }
+
+    private static IterationSum aggregate(JavaRDD<TaskTransitions> tasks, long[] batch, float[] rows, int width,
             Broadcast<float[]> theta, TaskStep step, int iteration) {
         return tasks.filter(t -> Arrays.binarySearch(batch, t.taskId()) >= 0)
                 .treeAggregate(new IterationSum(),

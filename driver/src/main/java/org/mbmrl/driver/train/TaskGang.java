@@ -32,7 +32,7 @@ import org.mbmrl.datasets.TaskTransitions;
  * socket to the driver: the driver sends theta, the iteration and the sampled task ids (the
  * broadcast), each member computes its sampled tasks' {@link TaskStep}s and returns its
  * partial {@link IterationSum}, and the driver merges them (the aggregate). The same pure
- * function of the same inputs as {@link MetaTrainer#aggregate}, so the same bits; what it saves
+ * function of the same inputs as {@link MetaTrainer#iterationByJob}, so the same bits; what it saves
  * is Spark's fixed cost per iteration (a job with its closure, a broadcast created and
  * destroyed, task launch and result handling: 15-70 ms here however small the model, about
  * 250 ms on a standalone cluster), the pattern XGBoost's and LightGBM's Spark integrations use
