@@ -291,6 +291,50 @@ public final class TaskTransitions {
             truncated = Arrays.copyOf(truncated, cap);
         }
 
+        /**
+         * {@link #build()} with the rows first put in (episode, step) order (a stable sort, so
+         * rows with the same key keep their order; such duplicates are a key problem anyway).
+         */
+        public TaskTransitions buildSorted() {
+            boolean sorted = true;
+            for (int i = 1; i < n && sorted; i++) {
+                sorted = compareKeys(i - 1, i) <= 0;
+            }
+            if (!sorted) {
+                Integer[] order = new Integer[n];
+                for (int i = 0; i < n; i++) {
+                    order[i] = i;
+                }
+                Arrays.sort(order, this::compareKeys);
+                int[] e = new int[n];
+                int[] t = new int[n];
+                float[] o = new float[n * ds];
+                float[] a = new float[n * da];
+                float[] no = new float[n * ds];
+                float[] r = new float[n];
+                boolean[] te = new boolean[n];
+                boolean[] tr = new boolean[n];
+                for (int i = 0; i < n; i++) {
+                    int src = order[i];
+                    e[i] = episode[src];
+                    t[i] = step[src];
+                    System.arraycopy(observation, src * ds, o, i * ds, ds);
+                    System.arraycopy(action, src * da, a, i * da, da);
+                    System.arraycopy(nextObservation, src * ds, no, i * ds, ds);
+                    r[i] = reward[src];
+                    te[i] = terminated[src];
+                    tr[i] = truncated[src];
+                }
+                return new TaskTransitions(taskId, ds, da, e, t, o, a, no, r, te, tr);
+            }
+            return build();
+        }
+
+        private int compareKeys(int i, int j) {
+            int c = Integer.compare(episode[i], episode[j]);
+            return c != 0 ? c : Integer.compare(step[i], step[j]);
+        }
+
         public TaskTransitions build() {
             return new TaskTransitions(taskId, ds, da, Arrays.copyOf(episode, n), Arrays.copyOf(step, n),
                     Arrays.copyOf(observation, n * ds), Arrays.copyOf(action, n * da),

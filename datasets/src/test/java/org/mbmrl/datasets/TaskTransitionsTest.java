@@ -236,6 +236,32 @@ class TaskTransitionsTest {
         assertTrue(doubles.build().terminated()[2]);
     }
 
+    @Test
+    void buildSortedPutsRowsInEpisodeStepOrderWhateverTheyArrivedIn() {
+        TaskTransitions direct = clean();
+        int[] arrival = new int[N];
+        for (int i = 0; i < N; i++) {
+            arrival[i] = (i * 7 + 3) % N; // a permutation of 0..N-1 (N and 7 coprime)
+        }
+        assertEquals(N, java.util.Arrays.stream(arrival).distinct().count(), "a permutation");
+        TaskTransitions.Builder b = new TaskTransitions.Builder(TASK, DS, DA, 2);
+        for (int i : arrival) {
+            b.add(EPISODE[i], STEP[i], java.util.Arrays.copyOfRange(direct.observation(), i * DS, (i + 1) * DS),
+                    java.util.Arrays.copyOfRange(direct.action(), i * DA, (i + 1) * DA),
+                    java.util.Arrays.copyOfRange(direct.nextObservation(), i * DS, (i + 1) * DS), direct.reward()[i],
+                    i == 2, i == N - 1);
+        }
+        TaskTransitions built = b.buildSorted();
+        assertArrayEquals(direct.episode(), built.episode());
+        assertArrayEquals(direct.step(), built.step());
+        assertArrayEquals(direct.observation(), built.observation(), 0f);
+        assertArrayEquals(direct.action(), built.action(), 0f);
+        assertArrayEquals(direct.nextObservation(), built.nextObservation(), 0f);
+        assertArrayEquals(direct.reward(), built.reward(), 0f);
+        assertTrue(built.terminated()[2] && built.truncated()[N - 1] && !built.truncated()[0]);
+        assertArrayEquals(direct.runStarts(), built.runStarts());
+    }
+
     private static double[] toDouble(float[] f) {
         double[] d = new double[f.length];
         for (int i = 0; i < f.length; i++) {

@@ -3,6 +3,7 @@ package org.mbmrl.tests;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -208,6 +209,25 @@ class FaultsTest {
         rejects(List.of("evaluate", "--run", run.toString()), "theta.npy is not a readable NumPy .npy array");
         rejects(List.of("inspect", run.toString()), "theta.npy");
         assertEquals(before, listing(run), "nothing written");
+    }
+
+    // ---- 3b. Good data in any row order trains the same bits (the load groups rows per task itself).
+
+    @Test
+    void rowOrderDoesNotChangeTraining() throws IOException {
+        Path asWritten = Fixtures.copy(Fixtures.smallDataset(), "faults-order-a");
+        Path shuffled = Fixtures.copy(Fixtures.smallDataset(), "faults-order-b");
+        transitions(shuffled, t -> t.orderBy(org.apache.spark.sql.functions.rand(7)).repartition(3));
+        Path root = Fixtures.scratch("faults-order");
+        byte[][] theta = new byte[2][];
+        int i = 0;
+        for (Path data : List.of(asWritten, shuffled)) {
+            Path run = root.resolve("run-" + i);
+            SharedSpark.Run t = SharedSpark.cli(train(data, run, smallControl()).toArray(String[]::new));
+            assertEquals(0, t.exitCode(), t.err());
+            theta[i++] = Files.readAllBytes(run.resolve("checkpoints/iter-000002/theta.npy"));
+        }
+        assertArrayEquals(theta[0], theta[1], "theta after 2 iterations, rows as written and shuffled over 3 files");
     }
 
     // ---- 4. Provenance: a command that reads a run refuses a dataset that changed under it.

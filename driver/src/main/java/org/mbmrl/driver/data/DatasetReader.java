@@ -318,12 +318,12 @@ public final class DatasetReader {
      * pass a dataset on without training on it ({@code collect} copies its source).
      */
     public void validateAll() {
-        checkTables();        int ds = manifest.observationDim();
+        checkTables();
+        int ds = manifest.observationDim();
         int da = manifest.actionDim();
         List<LoadedTask.TaskSummary> summaries = new ArrayList<>(transitions
                 .select(Schema.TRANSITION_COLUMNS.stream().map(functions::col).toArray(org.apache.spark.sql.Column[]::new))
                 .repartition(col(Schema.TASK_ID))
-                .sortWithinPartitions(Schema.TASK_ID, Schema.EPISODE, Schema.STEP)
                 .javaRDD()
                 .mapPartitions(rows -> build(rows, ds, da))
                 .map(LoadedTask::summary)
@@ -351,7 +351,6 @@ public final class DatasetReader {
                 .select(Schema.TRANSITION_COLUMNS.stream().map(functions::col).toArray(org.apache.spark.sql.Column[]::new))
                 .filter(col(Schema.TASK_ID).isin(boxed))
                 .repartition(parts, col(Schema.TASK_ID))
-                .sortWithinPartitions(Schema.TASK_ID, Schema.EPISODE, Schema.STEP)
                 .javaRDD()
                 .mapPartitions(rows -> build(rows, ds, da))
                 .persist(StorageLevel.MEMORY_ONLY());
@@ -393,29 +392,24 @@ public final class DatasetReader {
         }
     }
 
-    /** Builds tasks from rows sorted by (task, episode, step), checking each value. */
+    /**
+     * Builds the tasks of one partition from its rows in any order, checking each value: rows
+     * go straight into their task's columnar builder, each task is put in (episode, step)
+     * order once complete, and tasks come out in id order. No Spark sort: its buffers (up to
+     * the executor's execution memory) were the largest transient of a load. A task's problem
+     * is the one of its smallest (episode, step), so the message does not depend on the order
+     * in which the shuffle delivers the rows.
+     */
     private static Iterator<LoadedTask> build(Iterator<Row> rows, int ds, int da) {
-        List<LoadedTask> out = new ArrayList<>();
-        TaskTransitions.Builder builder = null;
-        long current = Long.MIN_VALUE;
-        String problem = null;
+        java.util.TreeMap<Long, TaskRows> tasks = new java.util.TreeMap<>();
         float[] obs = new float[ds];
         float[] act = new float[da];
         float[] next = new float[ds];
         while (rows.hasNext()) {
             Row r = rows.next();
             long id = r.getLong(0);
-            if (builder == null || id != current) {
-                if (builder != null) {
-                    out.add(finish(current, builder, problem));
-                }
-                current = id;
-                builder = new TaskTransitions.Builder(id, ds, da, 1024);
-                problem = null;
-            }
-            if (problem != null) {
-                continue;
-            }
+            TaskRows task = tasks.computeIfAbsent(id, k -> new TaskRows(new TaskTransitions.Builder(k, ds, da, 1024)));
+            String problem = null;
             for (int c = 1; c < 9; c++) {
                 if (r.isNullAt(c)) {
                     problem = where(r) + ": " + Schema.TRANSITION_COLUMNS.get(c) + " is null";
@@ -431,21 +425,45 @@ public final class DatasetReader {
             if (problem == null) {
                 problem = copy(r, 5, Schema.NEXT_OBSERVATION, next);
             }
-            if (problem == null) {
-                builder.add(r.getInt(1), r.getInt(2), obs, act, next, r.getFloat(6), r.getBoolean(7), r.getBoolean(8));
+            if (problem != null) {
+                task.report(r.isNullAt(1) ? Long.MIN_VALUE : r.getInt(1), r.isNullAt(2) ? Long.MIN_VALUE : r.getInt(2), problem);
+            } else if (task.problem == null) {
+                task.builder.add(r.getInt(1), r.getInt(2), obs, act, next, r.getFloat(6), r.getBoolean(7), r.getBoolean(8));
             }
         }
-        if (builder != null) {
-            out.add(finish(current, builder, problem));
+        List<LoadedTask> out = new ArrayList<>(tasks.size());
+        for (Map.Entry<Long, TaskRows> e : tasks.entrySet()) {
+            out.add(finish(e.getKey(), e.getValue().builder, e.getValue().problem));
         }
         return out.iterator();
+    }
+
+    /** One task's rows while a partition is read, and its first problem by (episode, step). */
+    private static final class TaskRows {
+        final TaskTransitions.Builder builder;
+        String problem;
+        long problemEpisode;
+        long problemStep;
+
+        TaskRows(TaskTransitions.Builder builder) {
+            this.builder = builder;
+        }
+
+        void report(long episode, long step, String what) {
+            if (problem == null || episode < problemEpisode || episode == problemEpisode && step < problemStep
+                    || episode == problemEpisode && step == problemStep && what.compareTo(problem) < 0) {
+                problem = what;
+                problemEpisode = episode;
+                problemStep = step;
+            }
+        }
     }
 
     private static LoadedTask finish(long id, TaskTransitions.Builder builder, String problem) {
         if (problem != null) {
             return new LoadedTask(id, null, problem);
         }
-        TaskTransitions t = builder.build();
+        TaskTransitions t = builder.buildSorted();
         return new LoadedTask(id, t, t.firstKeyProblem().or(t::firstProblem).orElse(null));
     }
 
