@@ -49,18 +49,28 @@ public final class KernelThreads {
         if (old.length == threads - 1) {
             return;
         }
-        CALLER.lock();
+        // New helpers first: if a thread cannot be started, the old set stays in place.
+        Helper[] fresh = new Helper[threads - 1];
         try {
-            for (Helper h : old) {
-                h.stop();
-            }
-            Helper[] fresh = new Helper[threads - 1];
             for (int i = 0; i < fresh.length; i++) {
                 fresh[i] = new Helper(i + 1);
             }
+        } catch (RuntimeException | Error e) {
+            for (Helper h : fresh) {
+                if (h != null) {
+                    h.stop();
+                }
+            }
+            throw e;
+        }
+        CALLER.lock();
+        try {
             helpers = fresh;
         } finally {
             CALLER.unlock();
+        }
+        for (Helper h : old) {
+            h.stop();
         }
     }
 
@@ -72,7 +82,8 @@ public final class KernelThreads {
      */
     public static void run(int parts, IntConsumer part) {
         Helper[] hs = helpers;
-        if (parts > 1 && parts <= hs.length + 1 && CALLER.tryLock()) {
+        // A part that splits again (not done today) runs its parts in turn: the helpers are busy.
+        if (parts > 1 && parts <= hs.length + 1 && !CALLER.isHeldByCurrentThread() && CALLER.tryLock()) {
             try {
                 if (hs == helpers) {
                     runOnHelpers(hs, parts, part);
@@ -90,13 +101,17 @@ public final class KernelThreads {
     private static void runOnHelpers(Helper[] hs, int parts, IntConsumer part) {
         AtomicInteger pending = new AtomicInteger(parts - 1);
         Throwable[] failure = new Throwable[parts];
-        for (int i = 1; i < parts; i++) {
-            hs[i - 1].submit(part, i, pending, failure);
-        }
+        int submitted = 0;
         try {
+            for (int i = 1; i < parts; i++) {
+                hs[i - 1].submit(part, i, pending, failure);
+                submitted++;
+            }
             part.accept(0);
         } catch (Throwable t) {
             failure[0] = t;
+            // Parts never handed to a helper will not count down; the others are waited for.
+            pending.addAndGet(-(parts - 1 - submitted));
         }
         // Always wait for the helpers: they write into the caller's arrays.
         for (int spins = 0; pending.get() > 0; spins++) {

@@ -3,15 +3,17 @@ package org.mbmrl.workers;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Sets how many native threads ND4J (libnd4j's OpenMP loops and OpenBLAS) may use in this
- * JVM. Executors call it with {@code spark.task.cpus} so that concurrent tasks times native
+ * Sets how many threads the arithmetic of this JVM may use: libnd4j's OpenMP loops and the
+ * model code's own {@link KernelThreads} (OpenBLAS itself then runs on one thread). Executors call it with {@code spark.task.cpus} so that concurrent tasks times native
  * threads never exceed the cores (in {@code local[N]} Spark sets no {@code OMP_NUM_THREADS}
  * and every task would use every core), and so that a task's arithmetic, and with it every
  * reduction order, is the same on every executor.
  *
  * <p>With more than one thread the model code does its own threading ({@link KernelThreads}:
- * each GEMM cut into column blocks, the same bits as one GEMM) and OpenBLAS runs on one thread;
- * {@link #openBlasThreads(int)} is for measuring OpenBLAS's own multi-threaded peak.
+ * each large GEMM cut into column or row blocks, one single-threaded OpenBLAS call each; the
+ * bits depend on the thread count, so every task of a run must configure the same count, as
+ * {@code spark.task.cpus} does); {@link #openBlasThreads(int)} is for measuring OpenBLAS's own
+ * multi-threaded peak.
  */
 public final class NativeThreads {
     private static volatile int current = -1;

@@ -168,8 +168,7 @@ public final class OuterIterationBenchmark {
 
     private static IterationSum job(JavaSparkContext jsc, DatasetReader.LoadedSplit train, long[] batch, float[] theta,
             TaskStep step, int it) {
-        IterationSum sum = MetaTrainer.iterationByJob(jsc, train.tasks(), batch, new float[0], 0, theta, step, it);
-        return sum;
+        return MetaTrainer.iterationByJob(jsc, train.tasks(), batch, new float[0], 0, theta, step, it);
     }
 
     private static IterationSum loopSum(TaskStep step, Map<Long, TaskTransitions> local, long[] batch, float[] theta, int it) {

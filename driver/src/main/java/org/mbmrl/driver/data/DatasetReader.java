@@ -398,7 +398,8 @@ public final class DatasetReader {
      * order once complete, and tasks come out in id order. No Spark sort: its buffers (up to
      * the executor's execution memory) were the largest transient of a load. A task's problem
      * is the one of its smallest (episode, step), so the message does not depend on the order
-     * in which the shuffle delivers the rows.
+     * in which the shuffle delivers the rows. (A row's value problems - a null, a wrong vector
+     * length - come before the key and non-finite checks on the built task, as before.)
      */
     private static Iterator<LoadedTask> build(Iterator<Row> rows, int ds, int da) {
         java.util.TreeMap<Long, TaskRows> tasks = new java.util.TreeMap<>();
@@ -432,7 +433,8 @@ public final class DatasetReader {
             }
         }
         List<LoadedTask> out = new ArrayList<>(tasks.size());
-        for (Map.Entry<Long, TaskRows> e : tasks.entrySet()) {
+        // Polled, so that each builder can be collected once its task is built.
+        for (Map.Entry<Long, TaskRows> e = tasks.pollFirstEntry(); e != null; e = tasks.pollFirstEntry()) {
             out.add(finish(e.getKey(), e.getValue().builder, e.getValue().problem));
         }
         return out.iterator();

@@ -401,11 +401,19 @@ public final class MetaTrainer {
     public static IterationSum iterationByJob(JavaSparkContext jsc, JavaRDD<TaskTransitions> tasks, long[] batch,
             float[] rows, int width, float[] theta, TaskStep step, int iteration) {
         Broadcast<float[]> shared = jsc.broadcast(theta);
+        IterationSum sum;
         try {
-            return aggregate(tasks, batch, rows, width, shared, step, iteration);
-        } finally {
-            shared.destroy();
+            sum = aggregate(tasks, batch, rows, width, shared, step, iteration);
+        } catch (RuntimeException | Error e) {
+            try {
+                shared.destroy();
+            } catch (RuntimeException destroyFailed) {
+                e.addSuppressed(destroyFailed); // the job's own failure is the one to report
+            }
+            throw e;
         }
+        shared.destroy();
+        return sum;
     }
 
     private static IterationSum aggregate(JavaRDD<TaskTransitions> tasks, long[] batch, float[] rows, int width,
