@@ -72,6 +72,62 @@ class BlasSplitTest {
     }
 
     @Test
+    void everyPathComputesTheProductInsideLargerArrays() {
+        // Offsets and leading dimensions beyond the operands' own widths, as the flat parameter
+        // vector's blocks are addressed; shapes through the transposed path and the direct one.
+        SplittableRandom rng = new SplittableRandom(8);
+        int[][] shapes = {{32, 512, 512}, {16, 300, 257}, {64, 256, 64}, {65, 512, 512}, {32, 512, 26}, {200, 40, 70}};
+        for (DataType dtype : List.of(DataType.FLOAT, DataType.DOUBLE)) {
+            double tolerance = dtype == DataType.FLOAT ? 1e-5 : 1e-13;
+            for (int[] s : shapes) {
+                int m = s[0];
+                int n = s[1];
+                int k = s[2];
+                for (boolean ta : new boolean[] {false, true}) {
+                    for (boolean tb : new boolean[] {false, true}) {
+                        for (double beta : new double[] {0.0, 1.0, 0.5}) {
+                            int lda = (ta ? m : k) + 3;
+                            int ldb = (tb ? k : n) + 5;
+                            int ldc = n + 7;
+                            INDArray a = random(rng, dtype, 1, 11 + (ta ? k : m) * lda);
+                            INDArray b = random(rng, dtype, 1, 13 + (tb ? n : k) * ldb);
+                            INDArray c = random(rng, dtype, 1, 17 + m * ldc + 9);
+                            double[] av = a.toDoubleVector();
+                            double[] bv = b.toDoubleVector();
+                            double[] expected = c.toDoubleVector();
+                            for (int r = 0; r < m; r++) {
+                                for (int j = 0; j < n; j++) {
+                                    double dot = 0;
+                                    for (int q = 0; q < k; q++) {
+                                        dot += av[11 + (ta ? q * lda + r : r * lda + q)] * bv[13 + (tb ? j * ldb + q : q * ldb + j)];
+                                    }
+                                    int at = 17 + r * ldc + j;
+                                    expected[at] = 0.75 * dot + beta * expected[at];
+                                }
+                            }
+                            for (int threads : new int[] {1, 2}) {
+                                NativeThreads.configure(threads);
+                                INDArray got = c.dup();
+                                Blas.gemm(dtype, ta, tb, m, n, k, 0.75, Blas.address(a), 11, lda, Blas.address(b), 13, ldb, beta,
+                                        Blas.address(got), 17, ldc);
+                                double[] g = got.toDoubleVector();
+                                String what = dtype + " " + m + "x" + n + "x" + k + " ta=" + ta + " tb=" + tb + " beta=" + beta
+                                        + " threads=" + threads + " via transpose=" + Blas.viaTranspose(tb, m, n, k);
+                                for (int i = 0; i < g.length; i++) {
+                                    assertEquals(expected[i], g[i], tolerance * Math.sqrt(k) * Math.max(1, Math.abs(expected[i])),
+                                            what + " element " + i);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assertTrue(Blas.viaTranspose(true, 32, 512, 512) && !Blas.viaTranspose(false, 32, 512, 512)
+                && !Blas.viaTranspose(true, 65, 512, 512) && !Blas.viaTranspose(true, 32, 512, 26));
+    }
+
+    @Test
     void concurrentCallersGetTheSameBitsAsOneCaller() throws Exception {
         MlpSpec spec = new MlpSpec(10, 16, 0, List.of(512, 512, 512), Activation.TANH);
         GaussianMlp model = new GaussianMlp(spec, DataType.FLOAT);
