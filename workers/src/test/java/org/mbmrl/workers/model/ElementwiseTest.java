@@ -29,11 +29,11 @@ class ElementwiseTest {
         INDArray x = Nd4j.rand(DataType.FLOAT, 1, 5000).subi(0.5f);
         INDArray g = Nd4j.rand(DataType.FLOAT, 1, 5000).subi(0.5f);
         INDArray out = Nd4j.createUninitialized(DataType.FLOAT, 1, 5000);
-        INDArray expectedG = g.dup().muli(0.003);
-        INDArray expected = x.sub(expectedG);
+        INDArray gBefore = g.dup();
+        INDArray expected = x.sub(g.dup().muli(0.003));
         Elementwise.subScaled(x, g, 0.003, out);
         assertEquals(expected, out);
-        assertEquals(expectedG, g);
+        assertEquals(gBefore, g);
 
         INDArray a = Nd4j.rand(DataType.FLOAT, 16, 64).subi(0.5f);
         INDArray d = Nd4j.rand(DataType.FLOAT, 16, 64);
