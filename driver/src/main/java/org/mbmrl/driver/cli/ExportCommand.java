@@ -3,6 +3,7 @@ package org.mbmrl.driver.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.File;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -27,7 +28,7 @@ import org.mbmrl.workers.model.Batch;
 import org.mbmrl.workers.model.DynamicsModel;
 import org.mbmrl.workers.model.MlpSpec;
 import org.mbmrl.workers.model.ModelSpec;
-import org.mbmrl.workers.model.RecurrentSpec;
+import org.mbmrl.workers.model.ExportedSideArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.factory.Nd4j;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -88,37 +89,31 @@ final class ExportCommand implements Callable<Integer> {
         MlpSpec model = spec.mlp();
         INDArray theta = Nd4j.create(run.theta, new long[] {1, run.theta.length}, DataType.FLOAT);
         ObjectNode manifest = run.checkpoint.manifest().deepCopy();
+        Optional<ExportedSideArray> side = spec.exportedSideArray();
         if (adaptTask != null) {
             theta = adapted(run, manifest);
         } else if (model.contextDim() > 0) {
-            manifest.put("context", spec instanceof RecurrentSpec
-                    ? "the network's last " + model.contextDim() + " inputs take the encoder's hidden state after the"
-                            + " task's last M transitions (see encoder), or, adapted to a task, see export --adapt-task"
-                    : "the network's last " + model.contextDim() + " inputs take the context: the training"
-                            + " tasks' rows of the checkpoint's task_state.npy, or, adapted to a task, see export --adapt-task");
+            manifest.put("context", side.map(ExportedSideArray::contextNote).orElse(
+                    "the network's last " + model.contextDim() + " inputs take the context: the training"
+                            + " tasks' rows of the checkpoint's task_state.npy, or, adapted to a task, see export --adapt-task"));
         }
         // Every file is written hidden, then renamed, the model file last, so a model file never lacks its companions.
         File tmp = new File(parent, "." + out.getName() + ".tmp");
         File manifestFile = new File(out.getPath() + ".manifest.json");
         File manifestTmp = new File(parent, "." + manifestFile.getName() + ".tmp");
-        File encoderFile = new File(out.getPath() + ".encoder.npy");
-        File encoderTmp = new File(parent, "." + encoderFile.getName() + ".tmp");
-        if (spec instanceof RecurrentSpec r) {
-            if (encoderFile.exists()) {
-                throw new UserError("output already exists: " + encoderFile);
+        File sideFile = side.map(a -> new File(out.getPath() + "." + a.name() + ".npy")).orElse(null);
+        File sideTmp = sideFile == null ? null : new File(parent, "." + sideFile.getName() + ".tmp");
+        if (side.isPresent()) {
+            ExportedSideArray a = side.get();
+            if (sideFile.exists()) {
+                throw new UserError("output already exists: " + sideFile);
             }
-            INDArray encoder = theta.get(NDArrayIndex.point(0), NDArrayIndex.interval(r.encoderOffset(), r.parameterCount()))
-                    .reshape(1, r.encoderParameterCount()).dup('c');
-            java.nio.file.Files.write(encoderTmp.toPath(), Nd4j.toNpyByteArray(encoder));
-            ObjectNode e = manifest.putObject("encoder");
-            e.put("file", encoderFile.getName());
-            e.put("type", "gru");
-            e.put("input_dim", r.encoderInputDim());
-            e.put("hidden_dim", r.hiddenDim());
-            e.put("layout", "1 x " + r.encoderParameterCount() + " float32: W (input_dim x 3 hidden_dim, row-major), U"
-                    + " (hidden_dim x 3 hidden_dim, row-major), b (3 hidden_dim); gate blocks z, r, n in that order");
-            e.put("step", "u = [normalized s | normalized a | normalized (s' - s)]; z = sigmoid(u W_z + h U_z + b_z);"
-                    + " r = sigmoid(u W_r + h U_r + b_r); n = tanh(u W_n + (r * h) U_n + b_n); h' = (1 - z) n + z h; h0 = 0");
+            INDArray values = theta.get(NDArrayIndex.point(0), NDArrayIndex.interval(a.offset(), a.offset() + a.count()))
+                    .reshape(1, a.count()).dup('c');
+            java.nio.file.Files.write(sideTmp.toPath(), Nd4j.toNpyByteArray(values));
+            ObjectNode e = manifest.putObject(a.name());
+            e.put("file", sideFile.getName());
+            e.setAll(CheckpointStore.JSON.<ObjectNode>valueToTree(a.description()));
         }
         if (spec.parameterCount() > model.parameterCount()) {
             // The network takes the MLP's own parameters; an encoder or learned step sizes follow them in theta.
@@ -130,15 +125,15 @@ final class ExportCommand implements Callable<Integer> {
         if (!manifestTmp.renameTo(manifestFile)) {
             throw new java.io.IOException("cannot rename " + manifestTmp + " to " + manifestFile);
         }
-        if (encoderTmp.exists() && !encoderTmp.renameTo(encoderFile)) {
-            throw new java.io.IOException("cannot rename " + encoderTmp + " to " + encoderFile);
+        if (sideTmp != null && !sideTmp.renameTo(sideFile)) {
+            throw new java.io.IOException("cannot rename " + sideTmp + " to " + sideFile);
         }
         if (!tmp.renameTo(out)) {
             throw new java.io.IOException("cannot rename " + tmp + " to " + out);
         }
         command.commandLine().getOut().println("wrote " + out + " (DL4J MultiLayerNetwork; output = [mean | q] of the "
                 + "normalized state change, see the manifest) and " + manifestFile + " (normalizer and provenance)"
-                + (encoderFile.exists() ? " and " + encoderFile + " (the GRU encoder, layout in the manifest)" : ""));
+                + (sideFile != null ? " and " + sideFile + " (layout in the manifest under " + side.get().name() + ")" : ""));
         return 0;
     }
 

@@ -25,4 +25,13 @@ public interface ModelSpec extends Serializable {
 
     /** The model of this architecture computing in {@code dtype}. */
     DynamicsModel create(DataType dtype);
+
+    /**
+     * The parameters after the MLP's that an export writes beside the DL4J network, if any.
+     * (Learned step sizes, which also follow the MLP's parameters, are not part of the model a
+     * user deploys and are left out.)
+     */
+    default java.util.Optional<ExportedSideArray> exportedSideArray() {
+        return java.util.Optional.empty();
+    }
 }

@@ -66,4 +66,20 @@ public record RecurrentSpec(MlpSpec decoder) implements ModelSpec {
     public RecurrentGaussianModel create(DataType dtype) {
         return new RecurrentGaussianModel(this, dtype);
     }
+
+    /** The GRU encoder, with its layout and step equations ({@link GruEncoder}). */
+    @Override
+    public java.util.Optional<ExportedSideArray> exportedSideArray() {
+        java.util.Map<String, Object> description = new java.util.LinkedHashMap<>();
+        description.put("type", "gru");
+        description.put("input_dim", encoderInputDim());
+        description.put("hidden_dim", hiddenDim());
+        description.put("layout", "1 x " + encoderParameterCount() + " float32: W (input_dim x 3 hidden_dim, row-major),"
+                + " U (hidden_dim x 3 hidden_dim, row-major), b (3 hidden_dim); gate blocks z, r, n in that order");
+        description.put("step", "u = [normalized s | normalized a | normalized (s' - s)]; z = sigmoid(u W_z + h U_z + b_z);"
+                + " r = sigmoid(u W_r + h U_r + b_r); n = tanh(u W_n + (r * h) U_n + b_n); h' = (1 - z) n + z h; h0 = 0");
+        return java.util.Optional.of(new ExportedSideArray("encoder", encoderOffset(), encoderParameterCount(), description,
+                "the network's last " + contextDim() + " inputs take the encoder's hidden state after the"
+                        + " task's last M transitions (see encoder), or, adapted to a task, see export --adapt-task"));
+    }
 }
