@@ -18,9 +18,15 @@ public final class SharedSpark {
     private SharedSpark() {}
 
     public static synchronized SparkSession session(String master) {
+        return session(master, 1);
+    }
+
+    /** A session on {@code master} whose tasks each take {@code taskCpus} cores ({@code spark.task.cpus}). */
+    public static synchronized SparkSession session(String master, int taskCpus) {
         SparkSession active = SparkSession.getActiveSession().getOrElse(() -> null);
         if (active != null && !active.sparkContext().isStopped()) {
-            if (active.sparkContext().master().equals(master)) {
+            if (active.sparkContext().master().equals(master)
+                    && active.sparkContext().getConf().getInt("spark.task.cpus", 1) == taskCpus) {
                 return active;
             }
             active.stop();
@@ -30,7 +36,13 @@ public final class SharedSpark {
         if (master.startsWith("local-cluster")) {
             return localCluster(master);
         }
-        return Sessions.getOrCreate(master, "mbmrl tests");
+        // SparkConf reads spark.* system properties when it is made.
+        System.setProperty("spark.task.cpus", Integer.toString(taskCpus));
+        try {
+            return Sessions.getOrCreate(master, "mbmrl tests");
+        } finally {
+            System.clearProperty("spark.task.cpus");
+        }
     }
 
     /** The shared {@code local[2]} session. */

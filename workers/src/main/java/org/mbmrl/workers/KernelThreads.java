@@ -22,6 +22,10 @@ import java.util.function.IntConsumer;
  * uses the helpers; a concurrent caller (Spark task slots sharing a JVM) runs the same parts
  * one after the other on its own thread, which gives the same bits.
  *
+ * <p>Parts may also be whole units of work, such as the tasks of a meta-batch: inside a part
+ * {@link #threads()} is 1, so the part's own products and passes run whole on its thread, with
+ * the bits of one native thread.
+ *
  * <p>{@link NativeThreads#configure(int)} sets the count; with 1 (the default, and every Spark
  * task with {@code spark.task.cpus=1}) nothing is split and no thread is started.
  */
@@ -36,9 +40,16 @@ public final class KernelThreads {
 
     private KernelThreads() {}
 
-    /** The number of parts work is split into (1: not split). */
+    /** Set while this thread runs a part (always on helpers): work inside a part runs whole. */
+    private static final ThreadLocal<boolean[]> IN_PART = ThreadLocal.withInitial(() -> new boolean[1]);
+
+    /**
+     * The number of parts work is split into (1: not split); 1 inside a part, so that a part's
+     * own products and passes run whole on its thread (a task of a meta-batch computed on one
+     * thread, {@code TaskStep.contributeAll}, gives the bits of one native thread).
+     */
     public static int threads() {
-        return helpers.length + 1;
+        return IN_PART.get()[0] ? 1 : helpers.length + 1;
     }
 
     static synchronized void configure(int threads) {
@@ -82,19 +93,31 @@ public final class KernelThreads {
      */
     public static void run(int parts, IntConsumer part) {
         Helper[] hs = helpers;
-        // A part that splits again (not done today) runs its parts in turn: the helpers are busy.
-        if (parts > 1 && parts <= hs.length + 1 && !CALLER.isHeldByCurrentThread() && CALLER.tryLock()) {
+        boolean[] inPart = IN_PART.get();
+        boolean outer = !inPart[0];
+        // A part that splits again runs its parts in turn: the helpers are busy.
+        if (outer && parts > 1 && parts <= hs.length + 1 && !CALLER.isHeldByCurrentThread() && CALLER.tryLock()) {
             try {
                 if (hs == helpers) {
-                    runOnHelpers(hs, parts, part);
+                    inPart[0] = true;
+                    try {
+                        runOnHelpers(hs, parts, part);
+                    } finally {
+                        inPart[0] = false;
+                    }
                     return;
                 }
             } finally {
                 CALLER.unlock();
             }
         }
-        for (int i = 0; i < parts; i++) {
-            part.accept(i);
+        inPart[0] = true;
+        try {
+            for (int i = 0; i < parts; i++) {
+                part.accept(i);
+            }
+        } finally {
+            inPart[0] = !outer;
         }
     }
 
@@ -158,6 +181,7 @@ public final class KernelThreads {
 
         @Override
         public void run() {
+            IN_PART.get()[0] = true;
             long idleSince = System.nanoTime();
             int spins = 0;
             while (!stopped) {

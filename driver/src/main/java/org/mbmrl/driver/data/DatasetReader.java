@@ -339,11 +339,19 @@ public final class DatasetReader {
     /**
      * Loads the tasks of {@code split} into an RDD partitioned by task id and cached in
      * executor memory, and validates every value; each task needs a run of at least
-     * {@code minRun} consecutive transitions (M + K).
+     * {@code minRun} consecutive transitions (M + K). {@code partitions} 0: one per task slot
+     * (Spark's default parallelism over {@code spark.task.cpus}), which is what the task gang
+     * needs to start: a long-lived task per partition, all at once.
      */
+    /** The task slots of the session's executors: default parallelism over spark.task.cpus, at least 1. */
+    private static int taskSlots(SparkSession spark) {
+        int cpus = Math.max(1, spark.sparkContext().getConf().getInt("spark.task.cpus", 1));
+        return Math.max(1, spark.sparkContext().defaultParallelism() / cpus);
+    }
+
     public LoadedSplit load(Split split, int minRun, int partitions) {
         long[] ids = taskIds(split);
-        int parts = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
+        int parts = partitions > 0 ? partitions : taskSlots(spark);
         int ds = manifest.observationDim();
         int da = manifest.actionDim();
         Object[] boxed = Arrays.stream(ids).boxed().toArray();

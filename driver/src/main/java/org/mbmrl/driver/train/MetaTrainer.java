@@ -418,14 +418,17 @@ public final class MetaTrainer {
 
     private static IterationSum aggregate(JavaRDD<TaskTransitions> tasks, long[] batch, float[] rows, int width,
             Broadcast<float[]> theta, TaskStep step, int iteration) {
-        return tasks.filter(t -> Arrays.binarySearch(batch, t.taskId()) >= 0)
-                .treeAggregate(new IterationSum(),
-                        (acc, t) -> {
-                            int k = Arrays.binarySearch(batch, t.taskId());
-                            float[] row = Arrays.copyOfRange(rows, k * width, (k + 1) * width);
-                            return step.contribute(acc, theta.value(), row, t, iteration);
-                        },
-                        IterationSum::merge, 2);
+        return tasks.mapPartitions(partition -> {
+                    List<TaskTransitions> local = new ArrayList<>();
+                    partition.forEachRemaining(t -> {
+                        if (Arrays.binarySearch(batch, t.taskId()) >= 0) {
+                            local.add(t);
+                        }
+                    });
+                    return List.of(step.contributeAll(new IterationSum(), theta.value(), local, batch, rows, width,
+                            iteration)).iterator();
+                })
+                .treeReduce(IterationSum::merge, 2);
     }
 
     /**

@@ -311,16 +311,10 @@ public final class TaskGang implements Closeable {
                 long[] batch = readLongs(in);
                 float[] rows = readFloats(in);
                 float[] theta = readFloats(in);
-                IterationSum sum = new IterationSum();
+                IterationSum sum;
                 long c0 = System.nanoTime();
                 try {
-                    for (TaskTransitions t : tasks) {
-                        int k = Arrays.binarySearch(batch, t.taskId());
-                        if (k >= 0) {
-                            float[] row = Arrays.copyOfRange(rows, k * width, (k + 1) * width);
-                            sum = step.contribute(sum, theta, row, t, iteration);
-                        }
-                    }
+                    sum = step.contributeAll(new IterationSum(), theta, tasks, batch, rows, width, iteration);
                 } catch (RuntimeException e) {
                     // The driver falls back to a Spark job, which reruns this and reports it with Spark's stack trace.
                     out.writeInt(OP_ERROR);

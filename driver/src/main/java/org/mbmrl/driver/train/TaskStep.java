@@ -1,10 +1,14 @@
 package org.mbmrl.driver.train;
 
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.apache.spark.TaskContext;
 import org.mbmrl.datasets.Seeds;
 import org.mbmrl.datasets.TaskTransitions;
 import org.mbmrl.driver.config.RunConfig;
+import org.mbmrl.workers.KernelThreads;
 import org.mbmrl.workers.NativeThreads;
 import org.mbmrl.workers.algorithms.Algorithm;
 import org.mbmrl.workers.algorithms.TaskLearner;
@@ -51,6 +55,58 @@ public final class TaskStep implements Serializable {
      */
     public IterationSum contribute(IterationSum sum, float[] theta, float[] row, TaskTransitions task, int iteration) {
         configureThreads();
+        return add(sum, theta, row, task, iteration);
+    }
+
+    /**
+     * Runs on an executor: adds the contributions of this partition's tasks that are in the
+     * iteration's {@code batch} (sorted ids; {@code rows} their current state rows, {@code width}
+     * numbers each, in batch order) to {@code sum}. With N = spark.task.cpus native threads the
+     * tasks are computed N at a time, each whole on one thread ({@link KernelThreads} parts,
+     * tasks i, i + N, ... on part i), rather than one after another with every product split N
+     * ways: several tasks per slot keep the threads busier than one 32-row product does, and a
+     * task's numbers are those of one native thread at every spark.task.cpus. The sum is exact,
+     * so how the tasks fall on the parts does not change it.
+     */
+    public IterationSum contributeAll(IterationSum sum, float[] theta, Iterable<TaskTransitions> partition, long[] batch,
+            float[] rows, int width, int iteration) {
+        configureThreads();
+        List<TaskTransitions> sampled = new ArrayList<>();
+        for (TaskTransitions t : partition) {
+            if (Arrays.binarySearch(batch, t.taskId()) >= 0) {
+                sampled.add(t);
+            }
+        }
+        if (KernelThreads.threads() == 1 || sampled.isEmpty()) {
+            for (TaskTransitions t : sampled) {
+                sum = add(sum, theta, rowOf(t, batch, rows, width), t, iteration);
+            }
+            return sum;
+        }
+        // Also a lone task runs as a part, whole on its thread: its bits must not depend on how many share its slot.
+        int parts = Math.min(KernelThreads.threads(), sampled.size());
+        IterationSum[] partial = new IterationSum[parts];
+        KernelThreads.run(parts, p -> {
+            IterationSum s = new IterationSum();
+            for (int i = p; i < sampled.size(); i += parts) {
+                TaskTransitions t = sampled.get(i);
+                s = add(s, theta, rowOf(t, batch, rows, width), t, iteration);
+            }
+            partial[p] = s;
+        });
+        for (IterationSum s : partial) {
+            sum = sum.merge(s);
+        }
+        return sum;
+    }
+
+    private static float[] rowOf(TaskTransitions t, long[] batch, float[] rows, int width) {
+        int k = Arrays.binarySearch(batch, t.taskId());
+        return Arrays.copyOfRange(rows, k * width, (k + 1) * width);
+    }
+
+    /** One task's contribution on the calling thread, with the native threads as configured. */
+    private IterationSum add(IterationSum sum, float[] theta, float[] row, TaskTransitions task, int iteration) {
         INDArray t = Nd4j.create(theta, new long[] {1, theta.length}, DataType.FLOAT);
         TaskUpdate u = learner().update(t, row, task, seed(iteration, task.taskId()));
         INDArray d = u.direction();

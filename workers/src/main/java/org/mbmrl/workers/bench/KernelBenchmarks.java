@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import org.mbmrl.workers.KernelThreads;
 import org.mbmrl.workers.NativeThreads;
 import org.mbmrl.workers.learn.InnerLoop;
 import org.mbmrl.workers.algorithms.maml.MamlLearner;
@@ -196,10 +197,8 @@ public final class KernelBenchmarks {
         double w4 = metaStepSeconds(model, 20, 32, 32, plan);
         figures.add(figure("W4 MAML-2 meta-step, 20 tasks", "meta-steps/s", 1 / w4, 20 * 14 * f1 * 32 / w4, peak));
         if (threads > 1) {
-            // As the executors run a meta-step: tasks split over the threads, one native thread each.
-            setThreads(1);
+            // As an executor task with this many cores runs its meta-batch: the tasks over the threads.
             double w4t = parallelMetaStepSeconds(model, 20, 32, 32, plan, threads);
-            setThreads(threads);
             figures.add(figure("W4, tasks over " + threads + " threads x 1", "meta-steps/s", 1 / w4t, 20 * 14 * f1 * 32 / w4t,
                     peak));
         }
@@ -265,7 +264,11 @@ public final class KernelBenchmarks {
         }, null, plan);
     }
 
-    /** W4 with the tasks cut into {@code threads} contiguous shares, each summed on its own thread, then merged. */
+    /**
+     * W4 as an executor task with {@code threads} cores runs a meta-batch
+     * ({@code TaskStep.contributeAll}): tasks i, i + threads, ... on kernel-thread part i, each
+     * task's products whole on its thread, one sum per part, merged at the end.
+     */
     private static double parallelMetaStepSeconds(GaussianMlp model, int tasks, int past, int future, Plan plan, int threads) {
         INDArray theta = model.initialParameters(4);
         Batch[][] data = metaStepData(model, tasks, past, future);
@@ -274,40 +277,25 @@ public final class KernelBenchmarks {
         INDArray total = model.zeros();
         INDArray[] sums = new INDArray[threads];
         INDArray[] grads = new INDArray[threads];
+        MamlLearner[] learners = new MamlLearner[threads];
         for (int k = 0; k < threads; k++) {
             sums[k] = model.zeros();
             grads[k] = model.zeros();
+            learners[k] = new MamlLearner(model, null, new InnerLoop(past, future, 1, 1e-3, Loss.NLL), true, 1);
         }
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
-        try {
-            return medianSeconds(() -> {
-                List<java.util.concurrent.Future<?>> done = new ArrayList<>();
-                for (int k = 0; k < threads; k++) {
-                    int share = k;
-                    done.add(pool.submit(() -> {
-                        MamlLearner maml = new MamlLearner(model, null, new InnerLoop(past, future, 1, 1e-3, Loss.NLL), true, 1);
-                        sums[share].assign(0);
-                        for (int t = share * tasks / threads; t < (share + 1) * tasks / threads; t++) {
-                            maml.metaGradient(theta, pastData[t], futureData[t], grads[share]);
-                            Elementwise.add(sums[share], grads[share]);
-                        }
-                    }));
+        return medianSeconds(() -> {
+            KernelThreads.run(threads, share -> {
+                sums[share].assign(0);
+                for (int t = share; t < tasks; t += threads) {
+                    learners[share].metaGradient(theta, pastData[t], futureData[t], grads[share]);
+                    Elementwise.add(sums[share], grads[share]);
                 }
-                try {
-                    for (java.util.concurrent.Future<?> f : done) {
-                        f.get();
-                    }
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-                total.assign(0);
-                for (INDArray sum : sums) {
-                    Elementwise.add(total, sum);
-                }
-            }, null, plan);
-        } finally {
-            pool.shutdownNow();
-        }
+            });
+            total.assign(0);
+            for (INDArray sum : sums) {
+                Elementwise.add(total, sum);
+            }
+        }, null, plan);
     }
 
     /** W4's tasks: {@code [0]} the past batches, {@code [1]} the future ones (seeded). */

@@ -156,6 +156,41 @@ class BlasSplitTest {
     }
 
     @Test
+    void workInsideAPartRunsWholeWithOneThreadsBits() {
+        MlpSpec spec = new MlpSpec(10, 16, 0, List.of(512, 512, 512), Activation.TANH);
+        GaussianMlp model = new GaussianMlp(spec, DataType.FLOAT);
+        INDArray theta = model.initialParameters(6);
+        SplittableRandom rng = new SplittableRandom(13);
+        INDArray[] x = new INDArray[2];
+        INDArray[] y = new INDArray[2];
+        INDArray v = random(rng, DataType.FLOAT, 1, model.parameterCount());
+        double[][][] one = new double[2][][];
+        for (int t = 0; t < 2; t++) {
+            x[t] = random(rng, DataType.FLOAT, 32, spec.inputDim());
+            y[t] = random(rng, DataType.FLOAT, 32, spec.observationDim());
+            one[t] = modelOutputs(1, model, theta, x[t], y[t], v);
+        }
+        NativeThreads.configure(2);
+        double[][] split = outputs(model, theta, x[0], y[0], v);
+        assertTrue(!java.util.Arrays.equals(one[0][1], split[1]), "a split product rounds differently (else this test shows nothing)");
+        // Two tasks side by side, as an executor task with two cores runs them: each part's own
+        // products whole on its thread (part 0 on the caller, part 1 on the helper).
+        double[][][] inParts = new double[2][][];
+        int[] threadsSeen = new int[2];
+        KernelThreads.run(2, t -> {
+            threadsSeen[t] = KernelThreads.threads();
+            inParts[t] = outputs(model, theta, x[t], y[t], v);
+        });
+        assertArrayEquals(new int[] {1, 1}, threadsSeen);
+        assertEquals(2, KernelThreads.threads(), "outside the parts the work splits again");
+        for (int t = 0; t < 2; t++) {
+            for (int i = 0; i < one[t].length; i++) {
+                assertArrayEquals(one[t][i], inParts[t][i], 0.0, "task " + t + " output " + i);
+            }
+        }
+    }
+
+    @Test
     void modelAtMoreThreadsMatchesOneThreadToRounding() {
         MlpSpec spec = new MlpSpec(10, 16, 0, List.of(512, 512, 512), Activation.TANH);
         GaussianMlp model = new GaussianMlp(spec, DataType.FLOAT);
