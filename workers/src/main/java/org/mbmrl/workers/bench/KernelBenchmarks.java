@@ -51,7 +51,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Workloads:
  * <ul>
- *   <li>W1 gradient step, batch 256: {@code lossAndGradient} + {@code theta.subi(g.muli(lr))};
+ *   <li>W1 gradient step, batch 256: {@code lossAndGradient} + {@code gradientStep} (theta -= lr g);
  *       samples/s; 3 F(256) per step;</li>
  *   <li>W2 adaptation step, batch 32: the same op; steps/s; 3 F(32) per step;</li>
  *   <li>W3 MPC model evaluation, 1000 candidates x horizon 15: 15 {@code predict} calls of
@@ -228,7 +228,7 @@ public final class KernelBenchmarks {
         INDArray g = model.zeros();
         return medianSeconds(() -> {
             model.lossAndGradient(theta, data.x(), data.y(), Loss.NLL, g, null);
-            Elementwise.subScaled(theta, g, LR, theta);
+            model.gradientStep(theta, g, LR, theta);
         }, () -> theta.assign(theta0), plan);
     }
 

@@ -32,7 +32,7 @@ public final class Adaptation {
             if (scales != null) {
                 Elementwise.mul(g, scales);
             }
-            Elementwise.subScaled(phi, g, lr, phi);
+            model.gradientStep(phi, g, lr, phi);
         }
         return phi;
     }

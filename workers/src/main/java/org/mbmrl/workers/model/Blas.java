@@ -44,6 +44,10 @@ final class Blas {
             gemmViaTranspose(dtype, transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc);
             return;
         }
+        if (viaInnerSplit(transA, transB, m, n, k) && parts(m, n, k) > 1) {
+            gemmInnerSplit(dtype, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc);
+            return;
+        }
         int parts = parts(m, n, k);
         if (parts > 1) {
             // Contiguous blocks of C's columns, or rows when C is at least as tall as wide (for
@@ -82,6 +86,45 @@ final class Blas {
      */
     static boolean viaTranspose(boolean transB, int m, int n, int k) {
         return transB && m <= TRANSPOSE_MAX_ROWS && n >= 4 * m && k >= 64;
+    }
+
+    /**
+     * Whether a split m x n x k product {@code A B} (neither transposed) is cut over its inner
+     * dimension k rather than over C's columns: a few-row product by a wide matrix, the
+     * layer's input gradient {@code delta W} of a 32-row batch. Cut by k, each thread reads
+     * only its own block of rows of W, the rows it also computes in the forward product and in
+     * the weight gradient (both split by rows of W), and updates; cut by columns, both cores
+     * read every row of W each step, and rewriting the parameters then moves them between the
+     * cores' caches.
+     */
+    static boolean viaInnerSplit(boolean transA, boolean transB, int m, int n, int k) {
+        return !transA && !transB && m <= TRANSPOSE_MAX_ROWS && n >= 4 * m && k >= 64;
+    }
+
+    /**
+     * {@code C = alpha A B + beta C} as the sum over kernel-thread parts of
+     * {@code alpha A[:, K_i] B[K_i, :]}: part 0 into C (with beta), the others into this
+     * thread's scratch, added into C afterwards in part order.
+     */
+    private static void gemmInnerSplit(DataType dtype, int m, int n, int k, double alpha, Pointer a, long offA, int lda,
+            Pointer b, long offB, int ldb, double beta, Pointer c, long offC, int ldc) {
+        int parts = (int) Math.min(KernelThreads.threads(), Math.max(1, k / ALIGN));
+        long block = (long) m * n;
+        Scratch s = Scratch.get(dtype, (parts - 1) * block);
+        KernelThreads.run(parts, i -> {
+            int from = blockStart(k, parts, i);
+            int len = blockStart(k, parts, i + 1) - from;
+            if (i == 0) {
+                gemmWhole(dtype, false, false, m, n, len, alpha, a, offA + from, lda, b, offB + (long) from * ldb, ldb, beta,
+                        c, offC, ldc);
+            } else {
+                gemmWhole(dtype, false, false, m, n, len, alpha, a, offA + from, lda, b, offB + (long) from * ldb, ldb, 0.0,
+                        s.pointer, (i - 1) * block, n);
+            }
+        });
+        for (int i = 1; i < parts; i++) {
+            s.addInto(dtype, m, n, (i - 1) * block, c, offC, ldc);
+        }
     }
 
     /**
@@ -126,9 +169,45 @@ final class Blas {
             return s;
         }
 
+        /** {@code C[r][j] += S[at + r n + j]} for r < m, j < n (an m x n block of this scratch). */
+        void addInto(DataType dtype, int m, int n, long at, Pointer c, long offC, int ldc) {
+            long span = (long) (m - 1) * ldc + n;
+            if (dtype == DataType.FLOAT) {
+                java.nio.FloatBuffer sb = bytes.asFloatBuffer();
+                FloatPointer cp = floats(c, offC);
+                java.nio.FloatBuffer cb = cp.limit(cp.position() + span).asBuffer();
+                float[][] h = FLOAT_ROWS.get();
+                if (h[0] == null || h[0].length < n) {
+                    h[0] = new float[n];
+                    h[1] = new float[n];
+                }
+                float[] sr = h[0];
+                float[] cr = h[1];
+                for (int r = 0; r < m; r++) {
+                    sb.get((int) (at + (long) r * n), sr, 0, n);
+                    cb.get(r * ldc, cr, 0, n);
+                    for (int j = 0; j < n; j++) {
+                        cr[j] += sr[j];
+                    }
+                    cb.put(r * ldc, cr, 0, n);
+                }
+            } else {
+                java.nio.DoubleBuffer sb = bytes.asDoubleBuffer();
+                DoublePointer cp = doubles(c, offC);
+                java.nio.DoubleBuffer cb = cp.limit(cp.position() + span).asBuffer();
+                for (int r = 0; r < m; r++) {
+                    for (int j = 0; j < n; j++) {
+                        int ci = r * ldc + j;
+                        cb.put(ci, cb.get(ci) + sb.get((int) (at + (long) r * n + j)));
+                    }
+                }
+            }
+        }
+
         /** Columns of C one pass of {@link #transposeInto} gathers at a time. */
         private static final int TILE = 64;
         private static final ThreadLocal<float[][]> FLOAT_TILES = ThreadLocal.withInitial(() -> new float[2][]);
+        private static final ThreadLocal<float[][]> FLOAT_ROWS = ThreadLocal.withInitial(() -> new float[2][]);
         private static final ThreadLocal<double[][]> DOUBLE_TILES = ThreadLocal.withInitial(() -> new double[2][]);
 
         /**

@@ -73,6 +73,15 @@ public interface DynamicsModel {
     double lossAndGradient(INDArray theta, INDArray x, INDArray y, Loss loss, INDArray gradient, INDArray contextGradient);
 
     /** The Hessian-vector products of this model, if it has them. */
+    /**
+     * A gradient step {@code out = theta - lr g} (rounded as {@link Elementwise#subScaled};
+     * {@code out} may be {@code theta}). A model whose products split over kernel threads may
+     * split the step the same way, so that each thread rewrites the parameters it reads.
+     */
+    default void gradientStep(INDArray theta, INDArray g, double lr, INDArray out) {
+        Elementwise.subScaled(theta, g, lr, out);
+    }
+
     default Optional<SecondOrder> secondOrder() {
         return Optional.empty();
     }

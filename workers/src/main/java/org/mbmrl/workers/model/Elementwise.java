@@ -293,34 +293,64 @@ public final class Elementwise {
         int n = length(x);
         checkSame(g, x);
         checkSame(out, x);
-        forRanges(n, (lo, hi) -> {
-            if (x.dataType() == DataType.FLOAT) {
-                // Parameter-sized: in chunks through heap arrays, where the loop vectorizes.
-                float f = (float) lr;
-                FloatBuffer xb = x.data().asNioFloat();
-                FloatBuffer gb = g.data().asNioFloat();
-                FloatBuffer ob = out.data().asNioFloat();
-                float[][] h = PAIR_SCRATCH.get();
-                float[] hx = h[0];
-                float[] hg = h[1];
-                for (int from = lo; from < hi; from += CHUNK) {
-                    int len = Math.min(CHUNK, hi - from);
-                    xb.get(from, hx, 0, len);
-                    gb.get(from, hg, 0, len);
-                    for (int i = 0; i < len; i++) {
-                        hx[i] = hx[i] - hg[i] * f;
-                    }
-                    ob.put(from, hx, 0, len);
-                }
-            } else {
-                DoubleBuffer xb = x.data().asNioDouble();
-                DoubleBuffer gb = g.data().asNioDouble();
-                DoubleBuffer ob = out.data().asNioDouble();
-                for (int i = lo; i < hi; i++) {
-                    ob.put(i, xb.get(i) - gb.get(i) * lr);
-                }
+        forRanges(n, (lo, hi) -> subScaledRange(x, g, lr, out, lo, hi));
+    }
+
+    /**
+     * {@link #subScaled} with the elements cut into {@code KernelThreads} parts by {@code owner}:
+     * part i computes the ranges {@code owner.ranges(i, parts)} (together they must cover every
+     * element once), so that a thread rewrites the parameters it computed with.
+     */
+    public static void subScaled(INDArray x, INDArray g, double lr, INDArray out, RangeOwner owner) {
+        int n = length(x);
+        checkSame(g, x);
+        checkSame(out, x);
+        int threads = KernelThreads.threads();
+        if (threads < 2 || n < SPLIT_MIN_ELEMENTS) {
+            subScaledRange(x, g, lr, out, 0, n);
+            return;
+        }
+        KernelThreads.run(threads, i -> {
+            int[] r = owner.ranges(i, threads);
+            for (int q = 0; q < r.length; q += 2) {
+                subScaledRange(x, g, lr, out, r[q], r[q + 1]);
             }
         });
+    }
+
+    /** Which element ranges part i of p owns: {@code [from0, to0, from1, to1, ...]}. */
+    @FunctionalInterface
+    public interface RangeOwner {
+        int[] ranges(int part, int parts);
+    }
+
+    private static void subScaledRange(INDArray x, INDArray g, double lr, INDArray out, int lo, int hi) {
+        if (x.dataType() == DataType.FLOAT) {
+            // Parameter-sized: in chunks through heap arrays, where the loop vectorizes.
+            float f = (float) lr;
+            FloatBuffer xb = x.data().asNioFloat();
+            FloatBuffer gb = g.data().asNioFloat();
+            FloatBuffer ob = out.data().asNioFloat();
+            float[][] h = PAIR_SCRATCH.get();
+            float[] hx = h[0];
+            float[] hg = h[1];
+            for (int from = lo; from < hi; from += CHUNK) {
+                int len = Math.min(CHUNK, hi - from);
+                xb.get(from, hx, 0, len);
+                gb.get(from, hg, 0, len);
+                for (int i = 0; i < len; i++) {
+                    hx[i] = hx[i] - hg[i] * f;
+                }
+                ob.put(from, hx, 0, len);
+            }
+        } else {
+            DoubleBuffer xb = x.data().asNioDouble();
+            DoubleBuffer gb = g.data().asNioDouble();
+            DoubleBuffer ob = out.data().asNioDouble();
+            for (int i = lo; i < hi; i++) {
+                ob.put(i, xb.get(i) - gb.get(i) * lr);
+            }
+        }
     }
 
     /** Arrays below this many elements are done on one thread: a hand-off would cost more than it saves. */

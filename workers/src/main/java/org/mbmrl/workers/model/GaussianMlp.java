@@ -274,6 +274,52 @@ public final class GaussianMlp implements DynamicsModel, DynamicsModel.SecondOrd
         return r.muli(r).sumNumber().doubleValue() / y.length();
     }
 
+    /**
+     * The step split over kernel threads by each layer's rows, the blocks the forward product
+     * and the weight gradient give each thread ({@link Blas#blockStart}; the input gradient is
+     * split over the same rows, {@link Blas#viaInnerSplit}): a thread rewrites the parameter rows
+     * only it reads, instead of rows the other core holds. Biases and any trailing parameters
+     * go to part 0. Every element is computed alone, so the bits are those of the plain step.
+     */
+    @Override
+    public void gradientStep(INDArray theta, INDArray g, double lr, INDArray out) {
+        Elementwise.subScaled(theta, g, lr, out, this::ownedRanges);
+    }
+
+    private volatile int[][] owned = new int[0][];
+
+    /** The flat element ranges part {@code part} of {@code parts} updates; built once per part count. */
+    private int[] ownedRanges(int part, int parts) {
+        int[][] o = owned;
+        if (o.length != parts) {
+            o = new int[parts][];
+            for (int i = 0; i < parts; i++) {
+                java.util.List<Integer> r = new java.util.ArrayList<>();
+                for (int l = 0; l < spec.layers(); l++) {
+                    int w = (int) spec.weightOffset(l);
+                    int nIn = spec.nIn(l);
+                    int from = Blas.blockStart(spec.nOut(l), parts, i);
+                    int to = Blas.blockStart(spec.nOut(l), parts, i + 1);
+                    if (to > from) {
+                        r.add(w + from * nIn);
+                        r.add(w + to * nIn);
+                    }
+                    if (i == 0) {
+                        r.add((int) spec.biasOffset(l));
+                        r.add((int) spec.biasOffset(l) + spec.nOut(l));
+                    }
+                }
+                if (i == 0 && trailing > 0) {
+                    r.add(spec.parameterCount());
+                    r.add(parameterCount());
+                }
+                o[i] = r.stream().mapToInt(Integer::intValue).toArray();
+            }
+            owned = o;
+        }
+        return o[part];
+    }
+
     @Override
     public double lossAndGradient(INDArray theta, INDArray x, INDArray y, Loss loss, INDArray gradient,
             INDArray contextGradient) {

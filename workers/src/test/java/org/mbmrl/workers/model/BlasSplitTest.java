@@ -156,6 +156,26 @@ class BlasSplitTest {
     }
 
     @Test
+    void rowOwnedStepUpdatesEveryParameterOnceWithThePlainStepsBits() {
+        for (int trailing : new int[] {0, 7}) {
+            MlpSpec spec = new MlpSpec(10, 16, 0, List.of(512, 20, 512), Activation.TANH);
+            GaussianMlp model = new GaussianMlp(spec, DataType.FLOAT, trailing);
+            SplittableRandom rng = new SplittableRandom(21);
+            INDArray theta = random(rng, DataType.FLOAT, 1, model.parameterCount());
+            INDArray g = random(rng, DataType.FLOAT, 1, model.parameterCount());
+            INDArray expected = Nd4j.createUninitialized(DataType.FLOAT, 1, model.parameterCount());
+            NativeThreads.configure(1);
+            Elementwise.subScaled(theta, g, 0.01, expected);
+            for (int threads : new int[] {1, 2, 3}) {
+                NativeThreads.configure(threads);
+                INDArray got = theta.dup();
+                model.gradientStep(got, g, 0.01, got);
+                assertEquals(expected, got, "threads " + threads + ", trailing " + trailing);
+            }
+        }
+    }
+
+    @Test
     void workInsideAPartRunsWholeWithOneThreadsBits() {
         MlpSpec spec = new MlpSpec(10, 16, 0, List.of(512, 512, 512), Activation.TANH);
         GaussianMlp model = new GaussianMlp(spec, DataType.FLOAT);

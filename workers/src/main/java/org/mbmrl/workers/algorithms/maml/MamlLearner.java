@@ -101,7 +101,7 @@ public final class MamlLearner extends SegmentLearner {
             if (c != null) {
                 Elementwise.mul(out, c);
             }
-            Elementwise.subScaled(phi[j], out, lr, phi[j + 1]);
+            model.gradientStep(phi[j], out, lr, phi[j + 1]);
         }
         double loss = model.lossAndGradient(phi[k], future.x(), future.y(), Loss.NLL, out, null);
         INDArray scaleGradient = g != null ? scratch(theta, 2 * k + 1).assign(0) : null;
