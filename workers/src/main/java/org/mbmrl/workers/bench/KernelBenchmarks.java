@@ -46,13 +46,13 @@ import org.nd4j.linalg.factory.Nd4j;
  *       GEMM work the R-operator does: W4's GFLOP/s and utilization would be 11/14 of those
  *       reported.)</li>
  * </ul>
- * The parameter update {@code theta -= lr g} of W1/W2 (a pass over 549k parameters) is
- * timed but not counted.
+ * The parameter update {@code theta -= lr g} of W1/W2 (folded into the weight and bias
+ * gradient products, {@link GaussianMlp#lossAndStep}) is timed but not counted.
  *
  * <p>Workloads:
  * <ul>
- *   <li>W1 gradient step, batch 256: {@code lossAndGradient} + {@code gradientStep} (theta -= lr g);
- *       samples/s; 3 F(256) per step;</li>
+ *   <li>W1 gradient step, batch 256: {@code lossAndStep} (theta -= lr grad, as online
+ *       adaptation and reptile's inner loop take it); samples/s; 3 F(256) per step;</li>
  *   <li>W2 adaptation step, batch 32: the same op; steps/s; 3 F(32) per step;</li>
  *   <li>W3 MPC model evaluation, 1000 candidates x horizon 15: 15 {@code predict} calls of
  *       batch 1000; candidate-steps/s; 15 F(1000);</li>
@@ -225,11 +225,8 @@ public final class KernelBenchmarks {
         Batch data = randomBatch(model.spec(), batch, new SplittableRandom(seed));
         INDArray theta0 = model.initialParameters(seed);
         INDArray theta = theta0.dup();
-        INDArray g = model.zeros();
-        return medianSeconds(() -> {
-            model.lossAndGradient(theta, data.x(), data.y(), Loss.NLL, g, null);
-            model.gradientStep(theta, g, LR, theta);
-        }, () -> theta.assign(theta0), plan);
+        return medianSeconds(() -> model.lossAndStep(theta, data.x(), data.y(), Loss.NLL, LR),
+                () -> theta.assign(theta0), plan);
     }
 
     private static double mpcSeconds(GaussianMlp model, int candidates, int horizon, Plan plan) {

@@ -10,8 +10,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * M transitions (the NLL the pooled model was trained on), from the parameters of the previous
  * step (never reset to theta* within an episode, so the updates accumulate); {@link #reset()}
  * starts the next episode from theta*. Its k and alpha are its own ({@code control.finetune.*}),
- * not GrBAL's. The parameters are updated in place (one array, one gradient buffer). With the
- * guard ({@link AdapterSettings#guard()}), a control step's updates that do not lower the
+ * not GrBAL's. The parameters are updated in place (one array, no gradient vector:
+ * {@link org.mbmrl.workers.model.DynamicsModel#lossAndStep}). With the guard ({@link AdapterSettings#guard()}), a control step's updates that do not lower the
  * window's loss below the previous parameters' are undone. For models without a context input.
  */
 public final class FinetuneAdapter implements OnlineAdapter {
@@ -20,7 +20,6 @@ public final class FinetuneAdapter implements OnlineAdapter {
     private final INDArray thetaStar;
     private final AdapterSettings settings;
     private final INDArray current;
-    private final INDArray gradient;
     private final INDArray previous;
     private final StepGuard guard;
 
@@ -33,7 +32,6 @@ public final class FinetuneAdapter implements OnlineAdapter {
         this.thetaStar = thetaStar;
         this.settings = settings;
         this.current = thetaStar.dup();
-        this.gradient = model.zeros();
         this.previous = settings.guard() ? thetaStar.dup() : null;
         this.guard = new StepGuard(settings);
     }
@@ -59,8 +57,7 @@ public final class FinetuneAdapter implements OnlineAdapter {
             }
             double lr = guard.lr();
             for (int j = 0; j < settings.steps(); j++) {
-                model.lossAndGradient(current, window.x(), window.y(), settings.loss(), gradient, null);
-                current.subi(gradient.muli(lr));
+                model.lossAndStep(current, window.x(), window.y(), settings.loss(), lr);
             }
             if (settings.guard() && !guard.accept(before, model.loss(current, window.x(), window.y(), settings.loss()))) {
                 current.assign(previous);

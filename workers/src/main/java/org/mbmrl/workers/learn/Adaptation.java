@@ -26,12 +26,17 @@ public final class Adaptation {
     public static INDArray adapt(DynamicsModel model, INDArray theta, Batch data, int steps, double lr, Loss loss,
             INDArray scales) {
         INDArray phi = theta.dup();
+        if (scales == null) {
+            // The common case, all parameters at one rate: no gradient vector at all.
+            for (int j = 0; j < steps; j++) {
+                model.lossAndStep(phi, data.x(), data.y(), loss, lr);
+            }
+            return phi;
+        }
         INDArray g = model.zeros();
         for (int j = 0; j < steps; j++) {
             model.lossAndGradient(phi, data.x(), data.y(), loss, g, null);
-            if (scales != null) {
-                Elementwise.mul(g, scales);
-            }
+            Elementwise.mul(g, scales);
             model.gradientStep(phi, g, lr, phi);
         }
         return phi;

@@ -316,11 +316,17 @@ final class Blas {
     /** {@code y = A^T x}, A an m x n row-major matrix: the column sums of A when x is all ones. */
     static void gemvTransposed(DataType dtype, int m, int n, Pointer a, long offA, int lda, Pointer x, long offX,
             Pointer y, long offY) {
+        gemvTransposed(dtype, m, n, 1.0, a, offA, lda, x, offX, 0.0, y, offY);
+    }
+
+    /** {@code y = alpha A^T x + beta y}, A an m x n row-major matrix. */
+    static void gemvTransposed(DataType dtype, int m, int n, double alpha, Pointer a, long offA, int lda, Pointer x,
+            long offX, double beta, Pointer y, long offY) {
         if (dtype == DataType.FLOAT) {
-            cblas_sgemv(CblasRowMajor, CblasTrans, m, n, 1f, floats(a, offA), lda, floats(x, offX), 1, 0f,
-                    floats(y, offY), 1);
+            cblas_sgemv(CblasRowMajor, CblasTrans, m, n, (float) alpha, floats(a, offA), lda, floats(x, offX), 1,
+                    (float) beta, floats(y, offY), 1);
         } else {
-            cblas_dgemv(CblasRowMajor, CblasTrans, m, n, 1.0, doubles(a, offA), lda, doubles(x, offX), 1, 0.0,
+            cblas_dgemv(CblasRowMajor, CblasTrans, m, n, alpha, doubles(a, offA), lda, doubles(x, offX), 1, beta,
                     doubles(y, offY), 1);
         }
     }

@@ -82,6 +82,19 @@ public interface DynamicsModel {
         Elementwise.subScaled(theta, g, lr, out);
     }
 
+    /**
+     * One gradient step of the mean {@code loss} in place, {@code theta -= lr grad}; returns the
+     * loss before the step. Equal to {@link #lossAndGradient} then {@link #gradientStep} up to
+     * rounding; a model may compute it without a gradient vector (its bits are then its own,
+     * the same for a given thread count and input).
+     */
+    default double lossAndStep(INDArray theta, INDArray x, INDArray y, Loss loss, double lr) {
+        INDArray g = zeros();
+        double value = lossAndGradient(theta, x, y, loss, g, null);
+        gradientStep(theta, g, lr, theta);
+        return value;
+    }
+
     default Optional<SecondOrder> secondOrder() {
         return Optional.empty();
     }

@@ -218,16 +218,27 @@ public final class GaussianMlp implements DynamicsModel, DynamicsModel.SecondOrd
 
     /** Layer {@code l}'s weight block of {@code grad} = {@code a^T delta + beta} itself (stored transposed: delta^T a). */
     private void weightGradient(int l, Pointer in, Pointer delta, Pointer grad, double beta, Workspace ws) {
+        weightGradient(l, in, delta, 1.0, grad, beta, ws);
+    }
+
+    /** Layer {@code l}'s weight block of {@code grad} = {@code alpha a^T delta + beta} itself. */
+    private void weightGradient(int l, Pointer in, Pointer delta, double alpha, Pointer grad, double beta, Workspace ws) {
         int nIn = spec.nIn(l);
         int nOut = spec.nOut(l);
-        Blas.gemm(dtype, true, false, nOut, nIn, ws.rows, 1.0, delta, 0, nOut, in, 0, nIn, beta, grad,
+        Blas.gemm(dtype, true, false, nOut, nIn, ws.rows, alpha, delta, 0, nOut, in, 0, nIn, beta, grad,
                 spec.weightOffset(l), nIn);
     }
 
     /** Layer {@code l}'s bias block of {@code grad} = the column sums of delta (delta^T ones). */
     private void biasGradient(int l, Pointer delta, Pointer grad, Workspace ws) {
+        biasGradient(l, delta, 1.0, grad, 0.0, ws);
+    }
+
+    /** Layer {@code l}'s bias block of {@code grad} = {@code alpha} delta^T ones {@code + beta} itself. */
+    private void biasGradient(int l, Pointer delta, double alpha, Pointer grad, double beta, Workspace ws) {
         int nOut = spec.nOut(l);
-        Blas.gemvTransposed(dtype, ws.rows, nOut, delta, 0, nOut, ws.onesAddress, 0, grad, spec.biasOffset(l));
+        Blas.gemvTransposed(dtype, ws.rows, nOut, alpha, delta, 0, nOut, ws.onesAddress, 0, beta, grad,
+                spec.biasOffset(l));
     }
 
     private void activate(INDArray z) {
@@ -358,6 +369,42 @@ public final class GaussianMlp implements DynamicsModel, DynamicsModel.SecondOrd
         Reference.reachabilityFence(gradient);
         Reference.reachabilityFence(a);
         zeroTrailing(gradient);
+        return value;
+    }
+
+    /**
+     * One gradient step in place, {@code theta -= lr grad L(theta)}, with no gradient vector:
+     * each layer's input gradient is taken with its weights before the step, then the weight
+     * and bias gradients are accumulated straight into theta by the products that compute them
+     * (GEMM and GEMV with {@code alpha = -lr, beta = 1}). Saves writing, reading and rewriting a
+     * parameter-sized gradient; rounds each parameter as the products round {@code theta - lr
+     * g} (OpenBLAS fuses that multiply-add), so its bits are its own: the same for a given
+     * thread count however the products' blocks are scheduled, as for every product here.
+     * Split over kernel threads, each thread rewrites the weight rows it computed with.
+     * Returns the loss at theta before the step.
+     */
+    @Override
+    public double lossAndStep(INDArray theta, INDArray x, INDArray y, Loss loss, double lr) {
+        Workspace ws = workspace(x);
+        ws.ensureBackward();
+        INDArray[] a = forward(theta, x, ws);
+        double value = outputTerms(a[spec.layers()], y, ws, ws.dOut, null, loss);
+        Pointer pt = Blas.address(theta);
+        INDArray delta = ws.dOut;
+        for (int l = spec.layers() - 1; l >= 0; l--) {
+            Pointer pd = Blas.address(delta);
+            INDArray next = null;
+            if (l > 0) {
+                next = ws.d[l];
+                linearTransposed(l, pd, pt, Blas.address(next), 0.0, ws);
+                Elementwise.timesDerivative(spec.activation(), a[l], next);
+            }
+            weightGradient(l, Blas.address(a[l]), pd, -lr, pt, 1.0, ws);
+            biasGradient(l, pd, -lr, pt, 1.0, ws);
+            delta = next;
+        }
+        Reference.reachabilityFence(theta);
+        Reference.reachabilityFence(a);
         return value;
     }
 
