@@ -35,11 +35,16 @@ class ElementwiseTest {
         assertEquals(expected, out);
         assertEquals(gBefore, g);
 
-        INDArray a = Nd4j.rand(DataType.FLOAT, 16, 64).subi(0.5f);
-        INDArray d = Nd4j.rand(DataType.FLOAT, 16, 64);
+        // More elements than one heap chunk holds.
+        INDArray a = Nd4j.rand(DataType.FLOAT, 16, 300).subi(0.5f);
+        INDArray d = Nd4j.rand(DataType.FLOAT, 16, 300);
+        INDArray dRelu = d.dup();
         INDArray expectedD = d.mul(a.mul(a).rsub(1f));
         Elementwise.timesDerivative(Activation.TANH, a, d);
         assertEquals(expectedD, d);
+        INDArray expectedRelu = dRelu.mul(a.gt(0).castTo(DataType.FLOAT));
+        Elementwise.timesDerivative(Activation.RELU, a, dRelu);
+        assertEquals(expectedRelu, dRelu);
 
         INDArray z = Nd4j.rand(DataType.FLOAT, 40, 100).subi(0.5f).muli(8);
         INDArray big = z.dup();
