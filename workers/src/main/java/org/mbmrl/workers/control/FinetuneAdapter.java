@@ -11,8 +11,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * step (never reset to theta* within an episode, so the updates accumulate); {@link #reset()}
  * starts the next episode from theta*. Its k and alpha are its own ({@code control.finetune.*}),
  * not GrBAL's. The parameters are updated in place (one array, no gradient vector:
- * {@link org.mbmrl.workers.model.DynamicsModel#lossAndStep}). With the guard ({@link AdapterSettings#guard()}), a control step's updates that do not lower the
- * window's loss below the previous parameters' are undone. For models without a context input.
+ * {@link org.mbmrl.workers.model.DynamicsModel#lossAndStep}). With the guard
+ * ({@link AdapterSettings#guard()}), a control step's updates that do not lower the window's
+ * loss below the previous parameters' are undone. For models without a context input.
  */
 public final class FinetuneAdapter implements OnlineAdapter {
     public static final String NAME = "finetune";
