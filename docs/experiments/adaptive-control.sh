@@ -37,6 +37,8 @@ famle-embedding-only|famle|control.adapter.lr=0.0
 vi-default|vi|
 vi-5-steps|vi|control.adapter.steps=5
 vi-lr0.1|vi|control.adapter.lr=0.1
+vi-window8|vi|control.adapter.window=8
+vi-window32|vi|control.adapter.window=32
 rebal-default|rebal|
 rebal-window8|rebal|control.adapter.window=8
 LIST
