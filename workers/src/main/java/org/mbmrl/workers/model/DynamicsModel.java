@@ -86,7 +86,7 @@ public interface DynamicsModel {
      * One gradient step of the mean {@code loss} in place, {@code theta -= lr grad}; returns the
      * loss before the step. Equal to {@link #lossAndGradient} then {@link #gradientStep} up to
      * rounding; a model may compute it without a gradient vector (its bits are then its own,
-     * the same for a given thread count and input).
+     * the same for a given thread count and input). This default allocates a gradient per call.
      */
     default double lossAndStep(INDArray theta, INDArray x, INDArray y, Loss loss, double lr) {
         INDArray g = zeros();

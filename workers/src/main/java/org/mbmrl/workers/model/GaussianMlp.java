@@ -344,32 +344,42 @@ public final class GaussianMlp implements DynamicsModel, DynamicsModel.SecondOrd
         ws.ensureBackward();
         INDArray[] a = forward(theta, x, ws);
         double value = outputTerms(a[spec.layers()], y, ws, ws.dOut, null, loss);
-        Pointer pt = Blas.address(theta);
-        Pointer pg = gradient == null ? null : Blas.address(gradient);
+        backward(Blas.address(theta), a, ws, gradient == null ? null : Blas.address(gradient), 1.0, 0.0, contextGradient);
+        Reference.reachabilityFence(theta);
+        Reference.reachabilityFence(gradient);
+        Reference.reachabilityFence(a);
+        zeroTrailing(gradient);
+        return value;
+    }
+
+    /**
+     * Back-propagation from {@code ws.dOut} through the forward pass {@code a} at the weights
+     * {@code pt}: each layer's input gradient first (so the weights may be the target), then
+     * {@code target = alpha} (its weight and bias gradients) {@code + beta target} (null: no
+     * parameter gradient), and the context's gradient at layer 0 if asked.
+     */
+    private void backward(Pointer pt, INDArray[] a, Workspace ws, Pointer target, double alpha, double beta,
+            INDArray contextGradient) {
         INDArray delta = ws.dOut;
         for (int l = spec.layers() - 1; l >= 0; l--) {
             Pointer pd = Blas.address(delta);
-            if (gradient != null) {
-                weightGradient(l, Blas.address(a[l]), pd, pg, 0.0, ws);
-                biasGradient(l, pd, pg, ws);
-            }
+            INDArray next = null;
             if (l > 0) {
-                INDArray dA = ws.d[l];
-                linearTransposed(l, pd, pt, Blas.address(dA), 0.0, ws);
-                Elementwise.timesDerivative(spec.activation(), a[l], dA);
-                delta = dA;
+                next = ws.d[l];
+                linearTransposed(l, pd, pt, Blas.address(next), 0.0, ws);
+                Elementwise.timesDerivative(spec.activation(), a[l], next);
             } else if (contextGradient != null) {
                 // dL/dx = delta_0 W_0^T; the context columns are the context's gradient.
                 ws.ensureInputGradient();
                 linearTransposed(0, pd, pt, Blas.address(ws.dIn), 0.0, ws);
                 copyContextColumns(ws, contextGradient);
             }
+            if (target != null) {
+                weightGradient(l, Blas.address(a[l]), pd, alpha, target, beta, ws);
+                biasGradient(l, pd, alpha, target, beta, ws);
+            }
+            delta = next;
         }
-        Reference.reachabilityFence(theta);
-        Reference.reachabilityFence(gradient);
-        Reference.reachabilityFence(a);
-        zeroTrailing(gradient);
-        return value;
     }
 
     /**
@@ -390,19 +400,7 @@ public final class GaussianMlp implements DynamicsModel, DynamicsModel.SecondOrd
         INDArray[] a = forward(theta, x, ws);
         double value = outputTerms(a[spec.layers()], y, ws, ws.dOut, null, loss);
         Pointer pt = Blas.address(theta);
-        INDArray delta = ws.dOut;
-        for (int l = spec.layers() - 1; l >= 0; l--) {
-            Pointer pd = Blas.address(delta);
-            INDArray next = null;
-            if (l > 0) {
-                next = ws.d[l];
-                linearTransposed(l, pd, pt, Blas.address(next), 0.0, ws);
-                Elementwise.timesDerivative(spec.activation(), a[l], next);
-            }
-            weightGradient(l, Blas.address(a[l]), pd, -lr, pt, 1.0, ws);
-            biasGradient(l, pd, -lr, pt, 1.0, ws);
-            delta = next;
-        }
+        backward(pt, a, ws, pt, -lr, 1.0, null);
         Reference.reachabilityFence(theta);
         Reference.reachabilityFence(a);
         return value;

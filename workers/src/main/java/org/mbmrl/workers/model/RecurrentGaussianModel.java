@@ -88,6 +88,15 @@ public final class RecurrentGaussianModel implements DynamicsModel {
         return decoder.lossAndGradient(theta, x, y, loss, gradient, contextGradient);
     }
 
+    /**
+     * The decoder's step: the encoder's parameters, which trail the decoder's, are left as
+     * they are (their gradient is zero here, as in {@link #lossAndGradient}).
+     */
+    @Override
+    public double lossAndStep(INDArray theta, INDArray x, INDArray y, Loss loss, double lr) {
+        return decoder.lossAndStep(theta, x, y, loss, lr);
+    }
+
     /** A GRU of this model's widths, for one thread. */
     public GruEncoder newEncoder() {
         return new GruEncoder(spec.encoderInputDim(), spec.hiddenDim());
