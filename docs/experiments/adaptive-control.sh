@@ -27,8 +27,14 @@ mbde-lr2e-3-guard|pooled|control.adapter.type=finetune control.finetune.steps=1 
 grbal-default|maml|
 grbal-half|maml|control.adapter.lr=0.0025
 grbal-double|maml|control.adapter.lr=0.01
+grbal-x4|maml|control.adapter.lr=0.02
+grbal-x8|maml|control.adapter.lr=0.04
+grbal-10-steps|maml|control.adapter.steps=10
 grbal-guard|maml|control.adapter.guard=true
 grbal-last|maml-last|
+grbal-accumulate-lr1e-4|maml|control.adapter.type=finetune control.finetune.steps=1 control.finetune.lr=0.0001
+grbal-accumulate-lr5e-4|maml|control.adapter.type=finetune control.finetune.steps=1 control.finetune.lr=0.0005
+grbal-accumulate-lr2e-3|maml|control.adapter.type=finetune control.finetune.steps=1 control.finetune.lr=0.002
 grbal-metasgd|maml-metasgd|
 grbal-nll|maml-nll|
 famle-default|famle|
@@ -39,6 +45,11 @@ vi-5-steps|vi|control.adapter.steps=5
 vi-lr0.1|vi|control.adapter.lr=0.1
 vi-window8|vi|control.adapter.window=8
 vi-window32|vi|control.adapter.window=32
+vi-window64|vi|control.adapter.window=64
+vi-kl0.01|vi|vi.inference_beta=0.01
+vi-kl0.001|vi|vi.inference_beta=0.001
+vi-window32-kl0.01|vi|control.adapter.window=32 vi.inference_beta=0.01
+vi-window32-kl0.001|vi|control.adapter.window=32 vi.inference_beta=0.001
 rebal-default|rebal|
 rebal-window8|rebal|control.adapter.window=8
 LIST
@@ -47,8 +58,9 @@ LIST
 control() { # family label run split [key=value | --reference]...
   local f=$1 label=$2 run=$3 split=$4
   shift 4
-  local out="control-$f-$split.txt"
-  if grep -q "^$f $label $split " "$out" 2>/dev/null; then
+  local out="control-$f-$split.txt" episodes="episodes/$f-$label-$split"
+  # Ood episodes are kept (per-step rewards, for adaptive-recovery.sh); a line without them is run again.
+  if grep -q "^$f $label $split " "$out" 2>/dev/null && [[ $split == test || -d $episodes ]]; then
     grep "^$f $label $split " "$out"
     return
   fi
@@ -56,7 +68,13 @@ control() { # family label run split [key=value | --reference]...
   for a in "$@"; do
     if [[ $a == --* ]]; then args+=("$a"); else args+=(--set "$a"); fi
   done
-  $M evaluate --run "run-$f-$run" --control --split "$split" "${args[@]}" 2>&1 | grep -E "^$split " | sed "s/^/$f $label /" | tee -a "$out"
+  local lines
+  lines=$($M evaluate --run "run-$f-$run" --control --split "$split" "${args[@]}" 2>&1 | grep -E "^$split " | sed "s/^/$f $label /")
+  echo "$lines"
+  grep -q "^$f $label $split " "$out" 2>/dev/null || echo "$lines" >> "$out"
+  if [[ $split == ood && -n $lines ]]; then
+    mkdir -p episodes && rm -rf "$episodes" && cp -r "run-$f-$run/eval/control/iteration=3000" "$episodes"
+  fi
 }
 
 for f in "${families[@]}"; do

@@ -323,6 +323,7 @@ class BadInputTest {
         rejects(train(Fixtures.smallDataset(), run, "algorithm=famle", "famle.lr=-0.5"), "famle.lr", "-0.5");
         rejects(train(Fixtures.smallDataset(), run, "algorithm=vi", "vi.posterior_lr=-0.5"), "vi.posterior_lr", "-0.5");
         rejects(train(Fixtures.smallDataset(), run, "algorithm=vi", "vi.inference_lr=-0.5"), "vi.inference_lr", "-0.5");
+        rejects(train(Fixtures.smallDataset(), run, "algorithm=vi", "vi.inference_beta=-0.5"), "vi.inference_beta", "-0.5");
         rejects(train(Fixtures.smallDataset(), run, "algorithm=famle", "control.adapter.type=gradient"),
                 "control.adapter.type 'gradient' does not fit algorithm famle", "famle, none");
         assertFalse(Files.exists(run));

@@ -60,6 +60,11 @@ public final class MapSection implements Section {
     }
 
     @Override
+    public boolean isNull(String key) {
+        return value(key) == null;
+    }
+
+    @Override
     public boolean bool(String key) {
         Object v = value(key);
         if (v instanceof Boolean b) {

@@ -17,6 +17,9 @@ public interface Section {
 
     boolean bool(String key);
 
+    /** Whether {@code key}'s value is null (a setting whose null default means "derived from another"). */
+    boolean isNull(String key);
+
     /** The full name of {@code key} in this section, for messages: {@code famle.embedding_dim}. */
     default String key(String key) {
         return name() + "." + key;

@@ -193,8 +193,38 @@ public final class ControlEpisode {
         return recoveryIndex(rewards, c) >= 0;
     }
 
-    /** The recovery step j, -1 if never, {@code Integer.MIN_VALUE} if undefined (no change or no baseline). */
+    /**
+     * Steps to recover from the change at {@code c} measured against a reference episode of the
+     * same task and change (MPC on the true dynamics): as {@link #recoverySteps}, but the level
+     * to get back to at window end j is the lower of the episode's own baseline and the
+     * reference's trailing mean at j. Where the change lowers the reward any controller can
+     * reach, the own baseline alone is out of reach (the true dynamics do not get back to it
+     * either); this asks only to be as good as the controller that knows the changed dynamics.
+     * Windows past the end of a shorter reference (it terminated) use the baseline alone.
+     * Censored at {@code rewards.length - c} as {@link #recoverySteps}; -1 if undefined.
+     */
+    public static int recoveryStepsAgainst(double[] rewards, int c, double[] reference) {
+        int j = recoveryIndex(rewards, c, reference);
+        if (j == Integer.MIN_VALUE) {
+            return -1;
+        }
+        return j >= 0 ? j + 1 - c : rewards.length - c;
+    }
+
+    /** Whether {@link #recoveryStepsAgainst} found the level before the episode ended. */
+    public static boolean recoveredAgainst(double[] rewards, int c, double[] reference) {
+        return recoveryIndex(rewards, c, reference) >= 0;
+    }
+
     private static int recoveryIndex(double[] rewards, int c) {
+        return recoveryIndex(rewards, c, null);
+    }
+
+    /**
+     * The recovery step j, -1 if never, {@code Integer.MIN_VALUE} if undefined (no change or no
+     * baseline); with a {@code reference}, the level is capped by its trailing mean.
+     */
+    private static int recoveryIndex(double[] rewards, int c, double[] reference) {
         if (c < 1 || c >= rewards.length) {
             return Integer.MIN_VALUE;
         }
@@ -210,7 +240,15 @@ public final class ControlEpisode {
             for (int i = j - w + 1; i <= j; i++) {
                 trailing += rewards[i];
             }
-            if (trailing / w >= baseline) {
+            double level = baseline;
+            if (reference != null && j < reference.length) {
+                double ref = 0;
+                for (int i = j - w + 1; i <= j; i++) {
+                    ref += reference[i];
+                }
+                level = Math.min(level, ref / w);
+            }
+            if (trailing / w >= level) {
                 return j;
             }
         }

@@ -78,6 +78,7 @@ class AlgorithmsTest {
         "vi | latent_dim | 0 | vi.latent_dim must be >= 1; got 0",
         "vi | beta | -0.5 | vi.beta must be a finite number >= 0; got -0.5",
         "vi | inference_lr | -0.01 | vi.inference_lr must be a finite number >= 0; got -0.01",
+        "vi | inference_beta | -0.01 | vi.inference_beta must be a finite number >= 0; got -0.01",
         "vi | posterior_steps | -1 | vi.posterior_steps must be >= 0; got -1",
         "reptile | epsilon | 2.0 | reptile.epsilon must be in (0, 1]; got 2.0",
         "rebal | hidden_dim | 0 | rebal.hidden_dim must be >= 1; got 0",

@@ -97,6 +97,36 @@ class ControlEpisodeTest {
     }
 
     @Test
+    void recoveryAgainstAReferenceAsksOnlyForTheReferencesLevel() {
+        // The change lowers what anyone can reach: -1 before, -2 after for the reference.
+        double[] reference = new double[60];
+        Arrays.fill(reference, -1.0);
+        Arrays.fill(reference, 20, 60, -2.0);
+        double[] slow = new double[60];
+        Arrays.fill(slow, -1.0);
+        Arrays.fill(slow, 20, 40, -6.0);
+        Arrays.fill(slow, 40, 60, -2.0);
+        // Never back to -1: censored at 40 by the own baseline; at the reference's -2 from window 40..49.
+        assertEquals(40, ControlEpisode.recoverySteps(slow, 20));
+        assertEquals(30, ControlEpisode.recoveryStepsAgainst(slow, 20, reference));
+        assertTrue(ControlEpisode.recoveredAgainst(slow, 20, reference));
+        // The reference never asks for more than the own baseline: a reference above it changes nothing.
+        double[] better = new double[60];
+        Arrays.fill(better, 0.0);
+        double[] r = new double[60];
+        Arrays.fill(r, -1.0);
+        Arrays.fill(r, 20, 35, -5.0);
+        assertEquals(ControlEpisode.recoverySteps(r, 20), ControlEpisode.recoveryStepsAgainst(r, 20, better));
+        // A reference that ended early (it terminated): later windows use the baseline alone.
+        double[] stays = slow.clone();
+        Arrays.fill(stays, 40, 60, -1.5);
+        assertEquals(40, ControlEpisode.recoveryStepsAgainst(stays, 20, Arrays.copyOf(reference, 30)));
+        assertFalse(ControlEpisode.recoveredAgainst(stays, 20, Arrays.copyOf(reference, 30)));
+        assertEquals(29, ControlEpisode.recoveryStepsAgainst(stays, 20, reference));
+        assertEquals(-1, ControlEpisode.recoveryStepsAgainst(r, -1, reference));
+    }
+
+    @Test
     void recordedTransitionsMatchTheReturnedRewards() {
         ControlEpisode.Result res = onModel("gradient").run(9, 2, Fixtures.PARAMS, new ControlEpisode.Settings(30, 15, 5));
         TaskTransitions tr = res.transitions();

@@ -32,7 +32,7 @@ public final class VariationalInference implements MetaAlgorithm {
 
     /** The {@code vi:} section, validated. */
     public record Settings(int latentDim, double beta, int posteriorSteps, double posteriorLr, int inferenceSteps,
-            double inferenceLr) implements Serializable {}
+            double inferenceLr, double inferenceBeta) implements Serializable {}
 
     @Override
     public String name() {
@@ -53,7 +53,9 @@ public final class VariationalInference implements MetaAlgorithm {
                 new Setting("posterior_steps", 3, "SGD steps on q(z_i) per sampled task and iteration (the max of eq. 22)"),
                 new Setting("posterior_lr", 0.5, "their step size on q(z_i)'s mean and log-variance"),
                 Setting.online("inference_steps", 20, "eq. 23 online: ELBO steps on q(z) per control step (k)"),
-                Setting.online("inference_lr", 0.5, "their step size (alpha)"));
+                Setting.online("inference_lr", 0.5, "their step size (alpha)"),
+                Setting.online("inference_beta", null, "the KL weight of the online ELBO (eq. 23); null = beta. Smaller lets q(z)"
+                        + " move further from the prior, toward tasks outside the training range"));
     }
 
     @Override
@@ -63,7 +65,8 @@ public final class VariationalInference implements MetaAlgorithm {
                     + " likelihood is the nll); got algorithm vi");
         }
         Settings settings = new Settings(s.positive("latent_dim"), s.nonNegative("beta"), s.integer("posterior_steps"),
-                s.nonNegative("posterior_lr"), s.integer("inference_steps"), s.nonNegative("inference_lr"));
+                s.nonNegative("posterior_lr"), s.integer("inference_steps"), s.nonNegative("inference_lr"),
+                s.isNull("inference_beta") ? s.nonNegative("beta") : s.nonNegative("inference_beta"));
         if (settings.posteriorSteps() < 0) {
             throw new IllegalArgumentException(s.key("posterior_steps") + " must be >= 0; got " + settings.posteriorSteps());
         }
@@ -145,7 +148,7 @@ public final class VariationalInference implements MetaAlgorithm {
         public OnlineAdapter onlineAdapter(String name, DynamicsModel model, INDArray thetaStar, TaskStateTable trained,
                 AdapterSettings adapter, long seed) {
             return switch (name) {
-                case ViAdapter.NAME -> new ViAdapter(model, thetaStar, adapter, settings.beta(), seed);
+                case ViAdapter.NAME -> new ViAdapter(model, thetaStar, adapter, settings.inferenceBeta(), seed);
                 case NoAdapter.NAME -> new NoAdapter(thetaStar, new double[settings.latentDim()]);
                 default -> throw unknownAdapter(name);
             };

@@ -153,4 +153,21 @@ class ViTest {
         System.out.printf("vi inference: window NLL %.4f at the prior mean, %.4f at q's mean after 200 steps%n", atPrior, after);
         assertTrue(after < atPrior, atPrior + " -> " + after);
     }
+
+    @Test
+    void onlineKlWeightDefaultsToBetaAndASmallerOneLetsQMoveFurther() {
+        INDArray theta = model.initialParameters(6).addi(uniform(1, model.parameterCount(), 0.3));
+        Batch window = new Batch(uniform(16, model.inputDim(), 1.0), uniform(16, 3, 1.0));
+        AdapterSettings settings = new AdapterSettings(50, 0.1, 16, Loss.NLL);
+        double[] byDefault = vi().onlineAdapter("vi", model, theta, null, settings, 5).adapt(window).context();
+        double[] sameAsBeta = vi("inference_beta", 0.1).onlineAdapter("vi", model, theta, null, settings, 5).adapt(window).context();
+        assertArrayEquals(byDefault, sameAsBeta, 0.0, "null = beta (0.1)");
+        double[] fromBeta = vi("beta", 0.01).onlineAdapter("vi", model, theta, null, settings, 5).adapt(window).context();
+        double[] weak = vi("inference_beta", 0.01).onlineAdapter("vi", model, theta, null, settings, 5).adapt(window).context();
+        assertArrayEquals(fromBeta, weak, 0.0, "null follows a trained beta of 0.01");
+        double strongNorm = Math.sqrt(java.util.Arrays.stream(byDefault).map(v -> v * v).sum());
+        double weakNorm = Math.sqrt(java.util.Arrays.stream(weak).map(v -> v * v).sum());
+        System.out.printf("vi inference: |mu| %.4f at KL weight 0.1, %.4f at 0.01%n", strongNorm, weakNorm);
+        assertTrue(weakNorm > strongNorm, "a weaker pull toward the prior: " + strongNorm + " -> " + weakNorm);
+    }
 }
