@@ -181,16 +181,12 @@ public final class ControlEpisode {
      * no change ({@code c = -1}) or no reward before it ({@code c = 0}) the result is -1.
      */
     public static int recoverySteps(double[] rewards, int c) {
-        int j = recoveryIndex(rewards, c);
-        if (j == Integer.MIN_VALUE) {
-            return -1;
-        }
-        return j >= 0 ? j + 1 - c : rewards.length - c;
+        return recoveryStepsAgainst(rewards, c, null);
     }
 
     /** Whether the trailing mean got back to the baseline after the change at {@code c} (see {@link #recoverySteps}). */
     public static boolean recovered(double[] rewards, int c) {
-        return recoveryIndex(rewards, c) >= 0;
+        return recoveryIndex(rewards, c, null) >= 0;
     }
 
     /**
@@ -203,7 +199,7 @@ public final class ControlEpisode {
      * Windows past the end of a shorter reference (it terminated) use the baseline alone.
      * Censored at {@code rewards.length - c} as {@link #recoverySteps}; -1 if undefined.
      */
-    public static int recoveryStepsAgainst(double[] rewards, int c, double[] reference) {
+    public static int recoveryStepsAgainst(double[] rewards, int c, double[] reference) { // reference null: own level only
         int j = recoveryIndex(rewards, c, reference);
         if (j == Integer.MIN_VALUE) {
             return -1;
@@ -214,10 +210,6 @@ public final class ControlEpisode {
     /** Whether {@link #recoveryStepsAgainst} found the level before the episode ended. */
     public static boolean recoveredAgainst(double[] rewards, int c, double[] reference) {
         return recoveryIndex(rewards, c, reference) >= 0;
-    }
-
-    private static int recoveryIndex(double[] rewards, int c) {
-        return recoveryIndex(rewards, c, null);
     }
 
     /**
