@@ -29,6 +29,7 @@ fi
 # as executor memory overhead. Native threads follow spark.task.cpus (Spark exports
 # OMP_NUM_THREADS to executors; mbmrl also sets ND4J's thread count per task).
 offheap="${MBMRL_OFFHEAP:-2g}"
+export MKL_THREADING_LAYER="${MKL_THREADING_LAYER:-GNU}"  # the driver's BLAS (MKL) threading, as executors'
 exec "$submit" \
   --class org.mbmrl.driver.cli.Mbmrl \
   --conf spark.serializer=org.apache.spark.serializer.KryoSerializer \
@@ -37,6 +38,7 @@ exec "$submit" \
   --conf spark.broadcast.compress=false \
   --conf spark.kryoserializer.buffer.max=512m \
   --conf spark.executor.memoryOverhead="$offheap" \
+  --conf spark.executorEnv.MKL_THREADING_LAYER=GNU \
   --conf "spark.executor.extraJavaOptions=-Dorg.bytedeco.javacpp.maxbytes=$offheap -Dorg.bytedeco.javacpp.maxphysicalbytes=0" \
   --conf "spark.driver.extraJavaOptions=-Dorg.bytedeco.javacpp.maxbytes=$offheap -Dorg.bytedeco.javacpp.maxphysicalbytes=0" \
   "${spark_args[@]}" "$jar" "$@"

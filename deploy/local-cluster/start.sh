@@ -65,6 +65,7 @@ cat > "$SPARK_HOME/conf/spark-defaults.conf" <<CONF
 spark.master                    $master_url
 spark.executor.extraClassPath   $spark_cp
 spark.executor.extraJavaOptions -Dlog4j2.configurationFile=$here/bin/log4j2.properties
+spark.executorEnv.MKL_THREADING_LAYER GNU
 spark.driver.host               127.0.0.1
 spark.ui.enabled                false
 CONF

@@ -75,11 +75,13 @@ public final class SharedSpark {
         }
         System.setProperty("spark.executor.extraClassPath", absolute.toString());
         System.setProperty("spark.executor.extraJavaOptions", "-Dlog4j2.configurationFile=" + log4jConfig());
+        System.setProperty("spark.executorEnv.MKL_THREADING_LAYER", "GNU");
         try {
             return Sessions.getOrCreate(master, "mbmrl tests (local-cluster)");
         } finally {
             System.clearProperty("spark.executor.extraClassPath");
             System.clearProperty("spark.executor.extraJavaOptions");
+            System.clearProperty("spark.executorEnv.MKL_THREADING_LAYER");
         }
     }
 

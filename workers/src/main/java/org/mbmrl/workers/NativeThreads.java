@@ -16,6 +16,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * multi-threaded peak.
  */
 public final class NativeThreads {
+    static {
+        BlasLibrary.select();
+    }
+
     private static volatile int current = -1;
 
     private NativeThreads() {}
@@ -27,18 +31,19 @@ public final class NativeThreads {
         if (current == threads) {
             return;
         }
+        BlasLibrary.configure();
         Nd4j.getEnvironment().setMaxMasterThreads(threads);
         Nd4j.getEnvironment().setMaxThreads(threads);
         // The models' GEMMs are split over KernelThreads, each part a one-thread OpenBLAS call;
         // OpenBLAS's own threads would serialize concurrent parts on its level-3 lock.
-        Nd4j.factory().blas().setMaxThreads(1);
+        BlasLibrary.setThreads(1);
         KernelThreads.configure(threads);
         current = threads;
     }
 
     /** Sets OpenBLAS's own thread count alone (the sgemm peak of a benchmark); {@link #configure} resets it. */
     public static synchronized void openBlasThreads(int threads) {
-        Nd4j.factory().blas().setMaxThreads(threads);
+        BlasLibrary.setThreads(threads);
         current = -1;
     }
 

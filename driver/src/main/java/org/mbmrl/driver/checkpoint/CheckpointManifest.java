@@ -47,6 +47,8 @@ public final class CheckpointManifest {
         ObjectNode m = CheckpointStore.JSON.createObjectNode();
         m.put("created_by", VERSION);
         m.put("algorithm", config.algorithm().name());
+        // A run's last bits depend on the BLAS library (as on the CPU): say which one made it.
+        m.put("blas", org.mbmrl.workers.BlasLibrary.name());
         ObjectNode model = m.putObject("model");
         model.put("type", MODEL_TYPE);
         model.put("observation_dim", spec.observationDim());

@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.mbmrl.driver.UserError;
+import org.mbmrl.workers.BlasLibrary;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -38,6 +39,7 @@ public final class Mbmrl implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        BlasLibrary.select();
         int code = execute(args, System.out, System.err);
         System.exit(code);
     }

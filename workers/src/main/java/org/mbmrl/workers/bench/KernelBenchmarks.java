@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import org.mbmrl.workers.BlasLibrary;
 import org.mbmrl.workers.KernelThreads;
 import org.mbmrl.workers.NativeThreads;
 import org.mbmrl.workers.learn.InnerLoop;
@@ -79,8 +80,11 @@ public final class KernelBenchmarks {
     /** One benchmark line: {@code rate} in {@code unit}, its GFLOP/s and GFLOP/s over the sgemm peak. */
     public record Figure(String workload, String unit, double rate, double gflops, double utilization) {}
 
-    /** A run's results: the sgemm peak (GFLOP/s, best size) and every figure, sgemm sizes included. */
-    public record Figures(int threads, boolean quick, double sgemmPeakGflops, List<Figure> figures) {
+    /**
+     * A run's results: the BLAS library it ran on ({@link BlasLibrary#name()}), the sgemm peak
+     * (GFLOP/s, best size, that library's) and every figure, sgemm sizes included.
+     */
+    public record Figures(int threads, boolean quick, String blas, double sgemmPeakGflops, List<Figure> figures) {
 
         public Figures {
             figures = List.copyOf(figures);
@@ -113,8 +117,8 @@ public final class KernelBenchmarks {
                 }
             }
             StringBuilder sb = new StringBuilder();
-            sb.append(String.format(Locale.ROOT, "kernel benchmarks: threads=%d, %s run, sgemm peak %.1f GFLOP/s%n",
-                    threads, quick ? "quick" : "full", sgemmPeakGflops));
+            sb.append(String.format(Locale.ROOT, "kernel benchmarks: threads=%d, %s run, sgemm peak %.1f GFLOP/s%nBLAS: %s%n",
+                    threads, quick ? "quick" : "full", sgemmPeakGflops, blas));
             for (int k = 0; k < rows.size(); k++) {
                 String[] r = rows.get(k);
                 for (int i = 0; i < r.length; i++) {
@@ -203,7 +207,7 @@ public final class KernelBenchmarks {
                     peak));
         }
 
-        return new Figures(threads, quick, peak, figures);
+        return new Figures(threads, quick, BlasLibrary.name(), peak, figures);
     }
 
     private static Figure figure(String name, String unit, double rate, double flops, double peakGflops) {

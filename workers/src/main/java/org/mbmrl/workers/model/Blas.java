@@ -12,6 +12,7 @@ import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.mbmrl.workers.BlasLibrary;
 import org.mbmrl.workers.KernelThreads;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -28,6 +29,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@link DataType#DOUBLE} dgemm/dgemv.
  */
 final class Blas {
+    static {
+        BlasLibrary.select();
+        BlasLibrary.configure();
+    }
+
     private Blas() {}
 
     /** The address of the first element of a contiguous array (a view's buffer starts at the view). */

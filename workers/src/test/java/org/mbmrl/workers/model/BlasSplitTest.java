@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.mbmrl.workers.BlasLibrary;
 import org.mbmrl.workers.KernelThreads;
 import org.mbmrl.workers.NativeThreads;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -125,6 +126,76 @@ class BlasSplitTest {
         }
         assertTrue(Blas.viaTranspose(true, 32, 512, 512) && !Blas.viaTranspose(false, 32, 512, 512)
                 && !Blas.viaTranspose(true, 65, 512, 512) && !Blas.viaTranspose(true, 32, 512, 26));
+    }
+
+    /**
+     * A product's bits do not depend on where its operands start in memory (a resumed run or
+     * another executor allocates its buffers elsewhere): the models' shapes at 16 element
+     * offsets, each path, one thread and two, on the library this JVM loaded.
+     */
+    @Test
+    void productBitsDoNotDependOnTheOperandsAlignment() {
+        int[][] shapes = {{32, 512, 512}, {512, 512, 32}, {1000, 512, 512}, {32, 20, 512}, {32, 512, 26}, {40, 64, 64}};
+        for (int[] s : shapes) {
+            int m = s[0];
+            int n = s[1];
+            int k = s[2];
+            for (boolean ta : new boolean[] {false, true}) {
+                for (boolean tb : new boolean[] {false, true}) {
+                    SplittableRandom rng = new SplittableRandom(13);
+                    float[] av = floats(rng, m * k);
+                    float[] bv = floats(rng, k * n);
+                    float[] cv = floats(rng, m * n);
+                    for (int threads : new int[] {1, 2}) {
+                        NativeThreads.configure(threads);
+                        float[] first = null;
+                        for (int offset = 0; offset < 16; offset++) {
+                            INDArray a = Nd4j.createUninitialized(DataType.FLOAT, 1, offset + av.length);
+                            INDArray b = Nd4j.createUninitialized(DataType.FLOAT, 1, 3 * offset % 16 + bv.length);
+                            INDArray c = Nd4j.createUninitialized(DataType.FLOAT, 1, 5 * offset % 16 + cv.length);
+                            int offB = 3 * offset % 16;
+                            int offC = 5 * offset % 16;
+                            put(a, offset, av);
+                            put(b, offB, bv);
+                            put(c, offC, cv);
+                            Blas.gemm(DataType.FLOAT, ta, tb, m, n, k, -0.01, Blas.address(a), offset, ta ? m : k, Blas.address(b),
+                                    offB, tb ? k : n, 1.0, Blas.address(c), offC, n);
+                            float[] got = java.util.Arrays.copyOfRange(c.toFloatVector(), offC, offC + cv.length);
+                            if (first == null) {
+                                first = got;
+                            } else {
+                                assertArrayEquals(first, got, m + "x" + n + "x" + k + " ta=" + ta + " tb=" + tb + " threads="
+                                        + threads + " offset " + offset + " (" + BlasLibrary.name() + ")");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The test JVM runs on the library the build asked for (MKL unless -Dblas.load=openblas). */
+    @Test
+    void theBuildsLibraryIsTheOneLoaded() {
+        String load = System.getProperty(BlasLibrary.LOAD_PROPERTY, "");
+        assertEquals(load.startsWith("mkl"), BlasLibrary.isMkl(), load + " -> " + BlasLibrary.name());
+        assertTrue(BlasLibrary.name().contains(BlasLibrary.isMkl() ? "Math Kernel Library" : "OpenBLAS"), BlasLibrary.name());
+    }
+
+    private static float[] floats(SplittableRandom rng, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) (rng.nextDouble() - 0.5);
+        }
+        return v;
+    }
+
+    private static void put(INDArray flat, int offset, float[] values) {
+        for (int i = 0; i < offset; i++) {
+            flat.putScalar(i, Float.NaN);
+        }
+        org.bytedeco.javacpp.FloatPointer p = new org.bytedeco.javacpp.FloatPointer(Blas.address(flat));
+        p.position(offset).put(values);
     }
 
     @Test
